@@ -1,0 +1,40 @@
+import type { AppApi, AppEvents } from './contract/app'
+import type { DumpApi, DumpEvents } from './contract/dump'
+import type { NodeApi, NodeEvents } from './contract/node'
+import type { Reply } from './errors'
+import { appEventChannels, appRequestChannels } from './contract/app'
+import { dumpEventChannels, dumpRequestChannels } from './contract/dump'
+import { nodeEventChannels, nodeRequestChannels } from './contract/node'
+
+/** Request channels: each is a function type from the renderer's arguments to main's value. */
+export type Api = AppApi & NodeApi & DumpApi
+/** Event channels (main -> renderer): each maps to its payload type. */
+export type Events = AppEvents & NodeEvents & DumpEvents
+
+export type Channel = keyof Api
+export type EventChannel = keyof Events
+
+export type Args<K extends Channel> = Parameters<Api[K]>
+export type Result<K extends Channel> = ReturnType<Api[K]>
+
+/** What main implements: the handler table, one async function per request channel. */
+export type Handlers = { [K in Channel]: (...args: Args<K>) => Promise<Result<K>> }
+
+export type Emit = <E extends EventChannel>(event: E, payload: Events[E]) => void
+
+/** The object the preload exposes as `window.erlscope` (and the browser harness mimics). */
+export interface Bridge {
+  request: { readonly [K in Channel]: (...args: Args<K>) => Promise<Reply<Result<K>>> }
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void
+  /** The filesystem path of a dropped file (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string
+}
+
+export const requestChannels = Object.freeze(
+  Object.keys({ ...appRequestChannels, ...nodeRequestChannels, ...dumpRequestChannels }) as Channel[]
+)
+export const eventChannels = Object.freeze(
+  Object.keys({ ...appEventChannels, ...nodeEventChannels, ...dumpEventChannels }) as EventChannel[]
+)
+
+export const BRIDGE_KEY = 'erlscope'

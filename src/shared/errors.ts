@@ -1,0 +1,35 @@
+/** Every error that crosses IPC or leaves the CLI carries one of these codes plus a sentence. */
+export const errorCodes = [
+  'invalid_request',
+  'internal',
+  'epmd_unreachable',
+  'node_not_found',
+  'cookie_rejected',
+  'flag_refused',
+  'name_style_mismatch',
+  'handshake_failed',
+  'timeout',
+  'connection_lost',
+  'not_connected',
+  'badrpc',
+  'decode_error',
+  'confirm_required',
+  'encryption_unavailable',
+  'not_found',
+  'not_a_dump',
+  'dump_io',
+  'dump_cancelled'
+] as const
+
+export type ErrorCode = (typeof errorCodes)[number]
+
+export interface ErrorData {
+  code: ErrorCode
+  message: string
+}
+
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorData }
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value)
+}
