@@ -17,8 +17,12 @@ export type EventChannel = keyof Events
 export type Args<K extends Channel> = Parameters<Api[K]>
 export type Result<K extends Channel> = ReturnType<Api[K]>
 
+/** An async handler for each request channel of a (partial) contract. */
+export type HandlersOf<A> = {
+  [K in keyof A]: A[K] extends (...args: infer P) => infer R ? (...args: P) => Promise<R> : never
+}
 /** What main implements: the handler table, one async function per request channel. */
-export type Handlers = { [K in Channel]: (...args: Args<K>) => Promise<Result<K>> }
+export type Handlers = HandlersOf<Api>
 
 export type Emit = <E extends EventChannel>(event: E, payload: Events[E]) => void
 
