@@ -6,13 +6,26 @@ export interface AppInfo {
   host: 'electron' | 'browser-harness'
 }
 
+/** Links the app may open in the user's browser: a closed set, never a URL from the renderer. */
+export type ExternalLink = 'erlang-memory-guide' | 'recon-docs' | 'crashdump-docs' | 'erlscope-repo'
+
 export interface AppApi {
   'app:info': () => AppInfo
+  /** Shows the native file picker for a crash dump; null when cancelled (or no native picker). */
+  'app:pick-dump': () => string | null
+  'app:open-link': (link: ExternalLink) => void
 }
 
 export interface AppEvents {
-  'app:error': { message: string }
+  /** Main asks the renderer to open a dump (File > Open, a path on the command line). */
+  'app:open-dump': { path: string }
+  /** Main asks the renderer to show a view (menu items). */
+  'app:show': { view: 'connect' | 'open-dump' }
 }
 
-export const appRequestChannels: Record<keyof AppApi, true> = { 'app:info': true }
-export const appEventChannels: Record<keyof AppEvents, true> = { 'app:error': true }
+export const appRequestChannels: Record<keyof AppApi, true> = {
+  'app:info': true,
+  'app:pick-dump': true,
+  'app:open-link': true
+}
+export const appEventChannels: Record<keyof AppEvents, true> = { 'app:open-dump': true, 'app:show': true }

@@ -3,8 +3,8 @@ import vue from '@vitejs/plugin-vue'
 import { resolve } from 'node:path'
 
 const alias = {
-  '@renderer': resolve(__dirname, 'src/renderer/src'),
-  '@shared': resolve(__dirname, 'src/shared')
+  '@renderer': resolve(import.meta.dirname, 'src/renderer/src'),
+  '@shared': resolve(import.meta.dirname, 'src/shared')
 }
 
 export default defineConfig({

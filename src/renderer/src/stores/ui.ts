@@ -1,0 +1,29 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+
+export type WorkspaceTab = 'overview' | 'memory' | 'processes' | 'allocators' | 'dump'
+
+export const workspaceTabs: { id: WorkspaceTab; label: string }[] = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'memory', label: 'Memory' },
+  { id: 'processes', label: 'Processes' },
+  { id: 'allocators', label: 'Allocators' },
+  { id: 'dump', label: 'Crash dump' }
+]
+
+/** Which tab is shown, what the status bar says last, whether the connect dialog is open. */
+export const useUiStore = defineStore('ui', () => {
+  const activeTab = ref<WorkspaceTab>('overview')
+  const connectOpen = ref(false)
+  const lastError = ref<string | null>(null)
+
+  function showTab(tab: WorkspaceTab): void {
+    activeTab.value = tab
+  }
+
+  function reportError(message: string | null): void {
+    lastError.value = message
+  }
+
+  return { activeTab, connectOpen, lastError, showTab, reportError }
+})

@@ -1,0 +1,7 @@
+import type { Bridge } from '../../src/shared/api'
+
+declare global {
+  interface Window {
+    erlscope?: Bridge
+  }
+}

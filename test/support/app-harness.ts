@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Emit } from '../../src/shared/api'
+import { BRIDGE_KEY, eventChannels, requestChannels } from '../../src/shared/api'
+import { dispatch } from '../../src/main/ipc/dispatch'
+import { createServices, type ServiceEnv, type Services } from '../../src/main/services'
+import { serveFolder } from './static-server'
+
+export const repoRoot = resolve(__dirname, '../..')
+export const rendererDir = join(repoRoot, 'out/renderer')
+export const screenshotDir = join(repoRoot, 'test-results/screenshots')
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export interface AppHarness {
+  page: Page
+  services: Services
+  userDataDir: string
+  /** Makes a file dropped with this name resolve to this path (what webUtils.getPathForFile does in Electron). */
+  registerFilePath(name: string, path: string): Promise<void>
+  screenshot(name: string): Promise<string>
+  /** Stops the page and the services; keeps userDataDir unless told to remove it. */
+  close(options?: { keepUserData?: boolean }): Promise<void>
+}
+
+export interface HarnessOptions {
+  userDataDir?: string
+  env?: Partial<ServiceEnv>
+  viewport?: { width: number; height: number }
+  colorScheme?: 'light' | 'dark'
+}
+
+let browser: Browser | null = null
+
+async function sharedBrowser(): Promise<Browser> {
+  browser ??= await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic'
+    ]
+  })
+  return browser
+}
+
+export async function closeBrowser(): Promise<void> {
+  await browser?.close()
+  browser = null
+}
+
+/**
+ * The built renderer in real Chromium, talking to the real main-process handler table through a
+ * Playwright binding in place of the Electron preload: the page runs the same code as in the app.
+ */
+export async function openApp(options: HarnessOptions = {}): Promise<AppHarness> {
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    throw new Error(`No built renderer at ${rendererDir}: run 'npm run build' first.`)
+  }
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'erlscope-e2e-'))
+  mkdirSync(userDataDir, { recursive: true })
+  const server = await serveFolder(rendererDir)
+  const context = await (
+    await sharedBrowser()
+  ).newContext({
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    deviceScaleFactor: 1
+  })
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+
+  const emit: Emit = (event, payload) => {
+    void page
+      .evaluate(([e, p]) => (window as unknown as { __erlscopeEmit(e: string, p: unknown): void }).__erlscopeEmit(e, p), [
+        event,
+        payload
+      ] as const)
+      .catch(() => undefined)
+  }
+  const services = createServices({
+    host: 'browser-harness',
+    emit,
+    userDataDir,
+    ...options.env
+  })
+  await page.exposeBinding('__erlscopeInvoke', (_source, channel: unknown, args: unknown) =>
+    dispatch(services.handlers, channel, args)
+  )
+  await page.addInitScript(
+    ({ key, requests, events }) => {
+      type Listener = (payload: unknown) => void
+      const listeners = new Map<string, Set<Listener>>()
+      const paths = new Map<string, string>()
+      const w = window as unknown as Record<string, unknown> & {
+        __erlscopeInvoke(channel: string, args: unknown[]): Promise<unknown>
+      }
+      w.__erlscopeEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload))
+      w.__erlscopeRegisterPath = (name: string, path: string) => paths.set(name, path)
+      const request = Object.fromEntries(
+        requests.map((channel) => [channel, (...args: unknown[]) => w.__erlscopeInvoke(channel, args)])
+      )
+      w[key] = Object.freeze({
+        request: Object.freeze(request),
+        on(event: string, listener: Listener) {
+          if (!(events as string[]).includes(event)) throw new Error(`Unknown event channel '${event}'`)
+          if (!listeners.has(event)) listeners.set(event, new Set())
+          listeners.get(event)!.add(listener)
+          return () => listeners.get(event)?.delete(listener)
+        },
+        pathForFile: (file: File) => paths.get(file.name) ?? ''
+      })
+    },
+    { key: BRIDGE_KEY, requests: [...requestChannels], events: [...eventChannels] }
+  )
+  await page.goto(server.url)
+  await page.waitForSelector('.shell')
+
+  return {
+    page,
+    services,
+    userDataDir,
+    async registerFilePath(name, path) {
+      await page.evaluate(
+        ([n, p]) => (window as unknown as { __erlscopeRegisterPath(n: string, p: string): void }).__erlscopeRegisterPath(n, p),
+        [name, path] as const
+      )
+    },
+    async screenshot(name) {
+      mkdirSync(screenshotDir, { recursive: true })
+      const file = join(screenshotDir, `${name}.png`)
+      await page.screenshot({ path: file })
+      return file
+    },
+    async close({ keepUserData = false } = {}) {
+      if (pageErrors.length > 0) console.warn(`page errors: ${pageErrors.join('\n')}`)
+      await context.close()
+      await services.dispose()
+      await server.close()
+      if (!keepUserData && !options.userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Drops a real file on the page the way a user drags one from the file manager. */
+export async function dropFile(h: AppHarness, path: string, name = path.split('/').pop() ?? 'erl_crash.dump'): Promise<void> {
+  await h.registerFilePath(name, path)
+  const dataTransfer = await h.page.evaluateHandle((fileName) => {
+    const dt = new DataTransfer()
+    dt.items.add(new File(['(dropped file)'], fileName))
+    return dt
+  }, name)
+  await h.page.dispatchEvent('main.workspace', 'dragenter', { dataTransfer })
+  await h.page.dispatchEvent('main.workspace', 'dragover', { dataTransfer })
+  await h.page.dispatchEvent('main.workspace', 'drop', { dataTransfer })
+}
