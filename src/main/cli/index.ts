@@ -1,10 +1,11 @@
 import { AppError } from '../app-error'
 import { parseArgs, type CliCommand, type CliIo } from './command'
 import { dumpCommands } from './dump-commands'
+import { liveCommands } from './live-commands'
 import { nodeCommands } from './node-commands'
 import { APP_VERSION } from '../version'
 
-const commands: CliCommand[] = [...nodeCommands, ...dumpCommands]
+const commands: CliCommand[] = [...nodeCommands, ...liveCommands, ...dumpCommands]
 
 const VALUE_FLAGS = ['cookie', 'host', 'by', 'limit', 'timeout', 'top']
 
