@@ -1,6 +1,7 @@
 import type { Emit, Handlers, HandlersOf } from '../shared/api'
 import type { AppApi, AppInfo } from '../shared/contract/app'
 import { AppError } from './app-error'
+import type { SecretStore } from './store/secrets'
 import { vettedUrl } from './external-links'
 import { APP_VERSION } from './version'
 
@@ -9,6 +10,8 @@ export interface ServiceEnv {
   host: AppInfo['host']
   emit: Emit
   userDataDir: string
+  /** Encrypts saved cookies (Electron safeStorage); the harness passes a store of its own. */
+  secrets: SecretStore
   /** Native file picker; absent where there is none. */
   pickDumpFile?: () => Promise<string | null>
   /** Opens a vetted https URL in the system browser; absent where there is none. */

@@ -7,6 +7,7 @@ import { BRIDGE_KEY, eventChannels, requestChannels } from '../../src/shared/api
 import { dispatch } from '../../src/main/ipc/dispatch'
 import { createServices, type ServiceEnv, type Services } from '../../src/main/services'
 import { serveFolder } from './static-server'
+import { testSecretStore } from './test-secrets'
 
 export const repoRoot = resolve(__dirname, '../..')
 export const rendererDir = join(repoRoot, 'out/renderer')
@@ -89,6 +90,7 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
     host: 'browser-harness',
     emit,
     userDataDir,
+    secrets: testSecretStore(userDataDir),
     ...options.env
   })
   await page.exposeBinding('__erlscopeInvoke', (_source, channel: unknown, args: unknown) =>

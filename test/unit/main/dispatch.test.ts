@@ -3,8 +3,9 @@ import { requestChannels } from '../../../src/shared/api'
 import { dispatch } from '../../../src/main/ipc/dispatch'
 import { createServices } from '../../../src/main/services'
 import { vettedUrl } from '../../../src/main/external-links'
+import { unavailableSecretStore } from '../../../src/main/store/secrets'
 
-const services = createServices({ host: 'browser-harness', emit: () => {}, userDataDir: '/nonexistent' })
+const services = createServices({ host: 'browser-harness', emit: () => {}, userDataDir: '/nonexistent', secrets: unavailableSecretStore })
 
 describe('the handler table and dispatch', () => {
   it('has exactly one handler per contract channel', () => {
