@@ -1,17 +1,6 @@
-/** The nine erlang:memory() categories, in display order, with one fixed colour each. */
-export const memoryCategories = [
-  'total',
-  'processes',
-  'processes_used',
-  'system',
-  'atom',
-  'atom_used',
-  'binary',
-  'code',
-  'ets'
-] as const
+import type { MemoryCategory } from '@shared/contract/node'
 
-export type MemoryCategory = (typeof memoryCategories)[number]
+export { memoryCategories, type MemoryCategory } from '@shared/contract/node'
 
 /** The same colours as the --mem-* CSS variables in theme.css (charts need literal values). */
 export const memoryColors: Record<MemoryCategory, string> = {

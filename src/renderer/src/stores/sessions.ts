@@ -1,0 +1,74 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef, triggerRef } from 'vue'
+import type { ConnectRequest, MemorySample, SessionInfo } from '@shared/contract/node'
+import { call, on } from '@renderer/api'
+
+/** The renderer keeps at most this many samples per session for charts (24 h at 1 s). */
+const MAX_SAMPLES = 86_400
+
+/** Live sessions, the one shown in the workspace, and each session's memory history. */
+export const useSessionsStore = defineStore('sessions', () => {
+  const sessions = ref<SessionInfo[]>([])
+  const activeId = ref<string | null>(null)
+  const history = shallowRef(new Map<string, MemorySample[]>())
+
+  const active = computed(() => sessions.value.find((s) => s.sessionId === activeId.value) ?? null)
+  const activeHistory = computed(() => (activeId.value ? (history.value.get(activeId.value) ?? []) : []))
+
+  function upsert(info: SessionInfo): void {
+    const i = sessions.value.findIndex((s) => s.sessionId === info.sessionId)
+    if (i >= 0) sessions.value[i] = info
+    else sessions.value.push(info)
+  }
+
+  async function connect(req: ConnectRequest): Promise<SessionInfo> {
+    const info = await call('node:connect', req)
+    upsert(info)
+    activeId.value = info.sessionId
+    history.value.set(info.sessionId, await call('node:memory-history', info.sessionId))
+    triggerRef(history)
+    return info
+  }
+
+  async function disconnect(sessionId: string): Promise<void> {
+    await call('node:disconnect', sessionId)
+    sessions.value = sessions.value.filter((s) => s.sessionId !== sessionId)
+    history.value.delete(sessionId)
+    triggerRef(history)
+    if (activeId.value === sessionId) activeId.value = sessions.value[0]?.sessionId ?? null
+  }
+
+  function select(sessionId: string): void {
+    activeId.value = sessionId
+  }
+
+  function sessionFor(node: string): SessionInfo | undefined {
+    return sessions.value.find((s) => s.node === node && s.state !== 'closed')
+  }
+
+  on('node:sample', ({ sessionId, sample }) => {
+    const samples = history.value.get(sessionId)
+    if (!samples) return
+    samples.push(sample)
+    if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES)
+    const s = sessions.value.find((x) => x.sessionId === sessionId)
+    if (s) s.rttMs = sample.rttMs
+    triggerRef(history)
+  })
+
+  on('node:status', (event) => {
+    const s = sessions.value.find((x) => x.sessionId === event.sessionId)
+    if (!s) return
+    s.state = event.state
+    if (event.rttMs !== undefined) s.rttMs = event.rttMs
+    s.error = event.state === 'connected' ? undefined : event.error
+    if (event.state === 'connected') {
+      void call('node:memory-history', event.sessionId).then((samples) => {
+        history.value.set(event.sessionId, samples)
+        triggerRef(history)
+      })
+    }
+  })
+
+  return { sessions, activeId, active, activeHistory, history, connect, disconnect, select, sessionFor }
+})
