@@ -1,0 +1,285 @@
+/**
+ * Erlang expressions the collectors evaluate on the target with `erl_eval:exprs/2` (no code is
+ * loaded there). Inputs arrive as bindings (capitalised names below); each expression returns a
+ * bounded term. Pids leave the target as their own text (`pid_to_list/1`), so the renderer sees
+ * `<0.123.0>` exactly as the node prints it.
+ *
+ * Per-process work uses `fun erlang:process_info/2` through `lists:zipwith/3` (native calls, no
+ * interpreted fun per process) over chunks of `ChunkSize` pids, keeping only the best `Want` in
+ * a sorted accumulator, so a node with a million processes costs the pid list plus one chunk.
+ */
+
+/** Helpers shared by several expressions (they bind `Row`, `Fold`, `Mfa`). */
+const ROW = String.raw`
+WordSize = erlang:system_info(wordsize),
+BinMem = fun(Bs) -> lists:sum([S || {_, S, _} <- Bs]) end,
+Row = fun(P, V) ->
+  case erlang:process_info(P, [registered_name, initial_call, memory, message_queue_len,
+                               reductions, total_heap_size, current_function, binary]) of
+    undefined -> [];
+    [{_, Nm}, {_, Ic}, {_, Mem}, {_, Q}, {_, R}, {_, H}, {_, Cf}, {_, Bs}] ->
+      Ic2 = case Ic of
+              {proc_lib, init_p, 5} -> try proc_lib:translate_initial_call(P) catch _:_ -> Ic end;
+              _ -> Ic
+            end,
+      [{list_to_binary(erlang:pid_to_list(P)), Nm, Ic2, Mem, Q, R, H * WordSize, Cf, BinMem(Bs), V}]
+  end
+end,
+`
+
+/**
+ * Top-N / paging. Bindings: Key (memory | message_queue_len | reductions | total_heap_size |
+ * binary_memory | growth), GrowthOf (process_info item for growth), Want (offset + limit),
+ * Offset, Limit, Filter (lower-case binary or undefined), WindowMs, ChunkSize.
+ * Returns {ScannedCount, ProcessCount, WordSize, [Row]}.
+ */
+export const PROCESSES = String.raw`
+${ROW}
+Ps0 = erlang:processes(),
+Ps = case Filter of
+  undefined -> Ps0;
+  _ -> [P || P <- Ps0,
+             case erlang:process_info(P, [registered_name, initial_call, current_function]) of
+               undefined -> false;
+               [{_, FNm}, {_, FIc}, {_, FCf}] ->
+                 FS = string:lowercase(unicode:characters_to_binary(
+                        io_lib:format("~w ~w ~w ~w", [P, FNm, FIc, FCf]))),
+                 string:find(FS, Filter) =/= nomatch
+             end]
+end,
+Score = case Key of
+  binary_memory ->
+    fun(C) -> [case erlang:process_info(P, binary) of
+                 {binary, Bs} -> {{binary, BinMem(Bs)}, P};
+                 undefined -> {undefined, P}
+               end || P <- C] end;
+  growth -> fun(C) -> C end;
+  _ ->
+    fun(C) -> lists:zip(lists:zipwith(fun erlang:process_info/2, C, lists:duplicate(length(C), Key)), C) end
+end,
+Items = case Key of
+  growth ->
+    Sample = fun(L) -> lists:zipwith(fun erlang:process_info/2, L, lists:duplicate(length(L), GrowthOf)) end,
+    V1 = Sample(Ps),
+    timer:sleep(WindowMs),
+    V2 = Sample(Ps),
+    Old = lists:zipwith(fun({_, A}, {{_, B}, Pd}) -> {{d, B - A}, Pd}; (_, {_, Pd}) -> {undefined, Pd} end,
+                        V1, lists:zip(V2, Ps)),
+    Born = ordsets:subtract(lists:sort(erlang:processes()), lists:sort(Ps)),
+    Young = [case erlang:process_info(P, GrowthOf) of {_, Vb} -> {{d, Vb}, P}; undefined -> {undefined, P} end
+             || P <- Born],
+    Young ++ Old;
+  _ -> Ps
+end,
+Top = fun Loop([], _, Acc) -> Acc;
+          Loop(L, N, Acc) ->
+            {C, Rest, N2} = case N > ChunkSize of
+                              true -> {C0, R0} = lists:split(ChunkSize, L), {C0, R0, N - ChunkSize};
+                              false -> {L, [], 0}
+                            end,
+            S = lists:sort(Score(C)),
+            Best = lists:nthtail(max(0, length(S) - Want), S),
+            M = lists:merge(Best, Acc),
+            Loop(Rest, N2, lists:nthtail(max(0, length(M) - Want), M))
+      end,
+Acc = Top(Items, length(Items), []),
+Ranked = lists:reverse([{V, P} || {{_, V}, P} <- Acc]),
+Page = lists:sublist(Ranked, Offset + 1, Limit),
+{length(Items), erlang:system_info(process_count), WordSize,
+ lists:append([Row(P, V) || {V, P} <- Page])}
+`
+
+/** Overview. Returns a proplist. */
+export const SYSTEM = String.raw`
+T = fun(F) -> try F() catch _:_ -> undefined end end,
+B = fun(S) -> unicode:characters_to_binary(S) end,
+[{node, node()},
+ {otp_release, B(erlang:system_info(otp_release))},
+ {version, B(erlang:system_info(version))},
+ {system_version, B(string:trim(erlang:system_info(system_version)))},
+ {uptime, element(1, erlang:statistics(wall_clock))},
+ {wordsize, erlang:system_info(wordsize)},
+ {schedulers, erlang:system_info(schedulers)},
+ {schedulers_online, erlang:system_info(schedulers_online)},
+ {dirty_cpu_schedulers, T(fun() -> erlang:system_info(dirty_cpu_schedulers) end)},
+ {dirty_io_schedulers, T(fun() -> erlang:system_info(dirty_io_schedulers) end)},
+ {logical_processors, erlang:system_info(logical_processors)},
+ {process_count, erlang:system_info(process_count)},
+ {process_limit, erlang:system_info(process_limit)},
+ {port_count, erlang:system_info(port_count)},
+ {port_limit, erlang:system_info(port_limit)},
+ {atom_count, T(fun() -> erlang:system_info(atom_count) end)},
+ {atom_limit, T(fun() -> erlang:system_info(atom_limit) end)},
+ {ets_count, T(fun() -> erlang:system_info(ets_count) end)},
+ {ets_limit, T(fun() -> erlang:system_info(ets_limit) end)},
+ {run_queue, T(fun() -> erlang:statistics(total_run_queue_lengths) end)},
+ {memory_total, erlang:memory(total)}]
+`
+
+/** Prints a term in Erlang syntax, folded at depth `Depth` and cut at `MaxChars`. */
+const FOLD = String.raw`
+Fold = fun(Term, Depth, MaxChars) ->
+  Chars = lists:flatten(io_lib:format("~tP", [Term, Depth])),
+  case length(Chars) > MaxChars of
+    true -> {unicode:characters_to_binary(lists:sublist(Chars, MaxChars)), true};
+    false -> {unicode:characters_to_binary(Chars), false}
+  end
+end,
+Txt = fun(T) -> unicode:characters_to_binary(io_lib:format("~w", [T])) end,
+`
+
+/**
+ * One process. Bindings: PidText (binary), MaxList (cap for links/monitors/dictionary entries),
+ * Depth, MaxChars. Returns undefined or a proplist.
+ */
+export const PROCESS_DETAIL = String.raw`
+${FOLD}
+P = list_to_pid(binary_to_list(PidText)),
+Items = [registered_name, initial_call, current_function, status, memory, message_queue_len,
+         reductions, heap_size, stack_size, total_heap_size, binary, garbage_collection, trap_exit,
+         priority, group_leader, links, monitors, monitored_by, current_stacktrace, dictionary],
+case erlang:process_info(P, Items) of
+  undefined -> undefined;
+  Info ->
+    Get = fun(K) -> element(2, lists:keyfind(K, 1, Info)) end,
+    Ic = case Get(initial_call) of
+           {proc_lib, init_p, 5} = Ic0 -> try proc_lib:translate_initial_call(P) catch _:_ -> Ic0 end;
+           Ic0 -> Ic0
+         end,
+    Bs = Get(binary),
+    Dict = Get(dictionary),
+    Frames = [case Fr of
+                {M, F, A, Loc} when is_integer(A) -> {M, F, A, Loc};
+                {M, F, As, Loc} when is_list(As) -> {M, F, length(As), Loc};
+                _ -> {undefined, undefined, 0, []}
+              end || Fr <- lists:sublist(Get(current_stacktrace), MaxList)],
+    WordSize = erlang:system_info(wordsize),
+    [{pid, PidText},
+     {registered_name, Get(registered_name)},
+     {initial_call, Ic},
+     {current_function, Get(current_function)},
+     {status, Get(status)},
+     {memory, Get(memory)},
+     {message_queue_len, Get(message_queue_len)},
+     {reductions, Get(reductions)},
+     {heap_size, Get(heap_size) * WordSize},
+     {stack_size, Get(stack_size) * WordSize},
+     {total_heap_size, Get(total_heap_size) * WordSize},
+     {binary_memory, lists:sum([S || {_, S, _} <- Bs])},
+     {binary_count, length(Bs)},
+     {garbage_collection, [{K, V} || {K, V} <- Get(garbage_collection), is_integer(V)]},
+     {trap_exit, Get(trap_exit)},
+     {priority, Get(priority)},
+     {group_leader, Txt(Get(group_leader))},
+     {links, [Txt(L) || L <- lists:sublist(Get(links), MaxList)]},
+     {monitors, [Txt(Mo) || Mo <- lists:sublist(Get(monitors), MaxList)]},
+     {monitored_by, [Txt(Mb) || Mb <- lists:sublist(Get(monitored_by), MaxList)]},
+     {stacktrace, [{M, F, A, case lists:keyfind(file, 1, Loc) of {_, Fi} -> unicode:characters_to_binary(Fi); _ -> undefined end,
+                    case lists:keyfind(line, 1, Loc) of {_, Li} -> Li; _ -> undefined end}
+                   || {M, F, A, Loc} <- Frames]},
+     {dictionary_size, length(Dict)},
+     {dictionary, [{element(1, Fold(K, Depth, 200)), element(1, Fold(V, Depth, MaxChars))}
+                   || {K, V} <- lists:sublist(Dict, MaxList)]}]
+end
+`
+
+/**
+ * Messages with a guard. Bindings: PidText, Limit, Confirm (true|false), Threshold, Depth,
+ * MaxChars. The queue length is read first; the copy of the queue is made and trimmed here.
+ * Returns undefined | {confirm, Len} | {ok, Len, [{Text, Truncated, Bytes}]}.
+ */
+export const MESSAGES = String.raw`
+${FOLD}
+P = list_to_pid(binary_to_list(PidText)),
+case erlang:process_info(P, message_queue_len) of
+  undefined -> undefined;
+  {_, Len} when Len > Threshold, Confirm =/= true -> {confirm, Len};
+  {_, _} ->
+    case erlang:process_info(P, messages) of
+      undefined -> undefined;
+      {_, Ms} ->
+        Len2 = length(Ms),
+        Firsts = lists:sublist(Ms, Limit),
+        {ok, Len2, [begin {Tx, Tr} = Fold(Msg, Depth, MaxChars), {Tx, Tr, erlang:external_size(Msg)} end
+                    || Msg <- Firsts]}
+    end
+end
+`
+
+/**
+ * Snapshot: spawns a holder that keeps the sorted pid list and answers diffs; it exits on `stop`
+ * or after IdleMs without a request; it carries Tag in its dictionary so a pid reused after a
+ * restart is never mistaken for it. Bindings: IdleMs, Tag. Returns {HolderPidText, Count}.
+ */
+export const SNAPSHOT = String.raw`
+${ROW}
+Holder = erlang:spawn(fun() ->
+  put('$erlscope_snapshot', Tag),
+  Old = lists:sort(erlang:processes()),
+  Loop = fun L() ->
+    receive
+      {diff, From, Ref, Max} ->
+        New = ordsets:subtract(lists:sort(erlang:processes()), Old),
+        Rows = lists:append([Row(Pn, 0) || Pn <- lists:sublist(New, Max)]),
+        From ! {Ref, {length(New), Rows}},
+        erlang:garbage_collect(),
+        L();
+      {count, From, Ref} -> From ! {Ref, length(Old)}, L();
+      stop -> ok
+    after IdleMs -> ok
+    end
+  end,
+  Loop()
+end),
+Ref = erlang:monitor(process, Holder),
+Holder ! {count, self(), Ref},
+receive
+  {Ref, Count} -> erlang:demonitor(Ref, [flush]), {list_to_binary(erlang:pid_to_list(Holder)), Count};
+  {'DOWN', Ref, _, _, Why} -> {error, Why}
+after 30000 -> exit(Holder, kill), {error, timeout}
+end
+`
+
+/** Bindings: HolderText, Tag, Max. Returns lost | {error, _} | {Total, [Row]} (Row as in PROCESSES, value 0). */
+export const SNAPSHOT_DIFF = String.raw`
+H = list_to_pid(binary_to_list(HolderText)),
+IsHolder = case erlang:process_info(H, dictionary) of
+  {dictionary, D} -> lists:member({'$erlscope_snapshot', Tag}, D);
+  undefined -> false
+end,
+case IsHolder of
+  false -> lost;
+  true ->
+    Ref = erlang:monitor(process, H),
+    H ! {diff, self(), Ref, Max},
+    receive
+      {Ref, R} -> erlang:demonitor(Ref, [flush]), R;
+      {'DOWN', Ref, _, _, _} -> lost
+    after 60000 -> {error, timeout}
+    end
+end
+`
+
+/** Bindings: HolderText, Tag. */
+export const SNAPSHOT_STOP = String.raw`
+H = list_to_pid(binary_to_list(HolderText)),
+case erlang:process_info(H, dictionary) of
+  {dictionary, D} -> case lists:member({'$erlscope_snapshot', Tag}, D) of true -> H ! stop, ok; false -> ok end;
+  undefined -> ok
+end
+`
+
+/**
+ * Allocators: every alloc_util allocator instance stripped to mbcs/sbcs/mbcs_pool, mseg_alloc's
+ * memkind (cache status and calls), and erlang:memory(total), all from one call.
+ * Returns {[{Alloc, N, Props}], [{N, MemKind}], MemoryTotal}.
+ */
+export const ALLOCATORS = String.raw`
+Keep = [mbcs, sbcs, mbcs_pool],
+Strip = fun(Info) -> [I || I <- Info, is_tuple(I), tuple_size(I) >= 2, lists:member(element(1, I), Keep)] end,
+Insts = fun(A) -> case catch erlang:system_info({allocator, A}) of L when is_list(L) -> L; _ -> [] end end,
+Util = [{A, N, Strip(Info)} || A <- erlang:system_info(alloc_util_allocators),
+                               {instance, N, Info} <- Insts(A), is_list(Info)],
+Mseg = [{N, MK} || {instance, N, Info} <- Insts(mseg_alloc), is_list(Info), {memkind, MK} <- Info],
+{Util, Mseg, erlang:memory(total)}
+`

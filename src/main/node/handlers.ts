@@ -1,0 +1,133 @@
+import type { Emit, HandlersOf } from '../../shared/api'
+import type { NodeApi, SessionInfo } from '../../shared/contract/node'
+import { AppError } from '../app-error'
+import { ConnectionStore, validInterval } from '../store/connections'
+import type { SecretStore } from '../store/secrets'
+import * as C from './collectors'
+import { defaultCookiePresent, readDefaultCookie } from './cookie'
+import { connectorFrom, type DistConnect } from './dist-adapter'
+import { epmdNames } from './epmd-names'
+import type { Connector } from './live-client'
+import { Session } from './session'
+
+export interface NodeHandlerEnv {
+  emit: Emit
+  userDataDir: string
+  secrets: SecretStore
+  /** The distribution client's connectNode (tests may pass their own). */
+  connect?: DistConnect
+  /** Lower-level seam for tests: a connector over LiveClient directly. */
+  connector?: Connector
+  /** Reconnect backoff (tests shorten it). */
+  backoffMs?: { first: number; max: number }
+}
+
+export interface NodeHandlers {
+  handlers: HandlersOf<NodeApi>
+  dispose(): Promise<void>
+}
+
+function sessionIdOf(value: unknown): string {
+  if (typeof value !== 'string' || value === '') throw new AppError('invalid_request', 'Expected a session id.')
+  return value
+}
+
+/** The live-node part of the handler table: sessions by id, saved connections, EPMD discovery. */
+export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
+  const store = new ConnectionStore(env.userDataDir, env.secrets)
+  const connector = env.connector ?? connectorFrom(env.connect)
+  const sessions = new Map<string, Session>()
+
+  const session = (id: unknown): Session => {
+    const s = sessions.get(sessionIdOf(id))
+    if (!s) throw new AppError('not_connected', 'That session is closed; connect again.')
+    return s
+  }
+  const changed = (): void => env.emit('connections:changed', { connections: store.list() })
+
+  const handlers: HandlersOf<NodeApi> = {
+    'epmd:names': async (host) => epmdNames(typeof host === 'string' && host !== '' ? host : 'localhost'),
+    'cookie:default': async () => ({ present: defaultCookiePresent() }),
+
+    'node:connect': async (req): Promise<SessionInfo> => {
+      if (typeof req !== 'object' || req === null || typeof req.node !== 'string' || !req.node.includes('@'))
+        throw new AppError('invalid_request', 'Give the node as name@host.')
+      const saved = req.savedId === undefined ? undefined : store.get(req.savedId)
+      if (req.savedId !== undefined && !saved) throw new AppError('not_found', 'That saved connection no longer exists.')
+      const cookie =
+        (typeof req.cookie === 'string' && req.cookie !== '' ? req.cookie : undefined) ??
+        (saved ? store.cookieOf(saved.id) : undefined) ??
+        readDefaultCookie()
+      if (cookie === undefined)
+        throw new AppError('invalid_request', 'No cookie: type one, save one with the connection, or create ~/.erlang.cookie.')
+      const intervalMs = validInterval(req.intervalMs ?? saved?.intervalMs)
+      const s = await Session.open({
+        node: req.node.trim(),
+        cookie,
+        intervalMs,
+        savedId: saved?.id,
+        connect: connector,
+        emit: env.emit,
+        backoffMs: env.backoffMs
+      })
+      sessions.set(s.id, s)
+      if (saved) {
+        store.touch(saved.id)
+        changed()
+      }
+      return s.info()
+    },
+    'node:disconnect': async (id) => {
+      const s = session(id)
+      sessions.delete(s.id)
+      await s.close()
+    },
+    'node:sessions': async () => [...sessions.values()].map((s) => s.info()),
+    'node:system': async (id) => C.system(session(id).live()),
+    'node:memory-history': async (id, since, maxPoints) =>
+      session(id).history.since(
+        typeof since === 'number' ? since : -Infinity,
+        typeof maxPoints === 'number' && maxPoints > 0 ? maxPoints : undefined
+      ),
+    'node:processes': async (id, query) => C.processes(session(id).live(), query),
+    'node:snapshot': async (id) => {
+      const snap = await session(id).takeSnapshot()
+      return { takenAt: snap.takenAt, count: snap.count }
+    },
+    'node:new-since-snapshot': async (id, query) => {
+      const s = session(id)
+      const snap = s.snapshotTaken
+      if (!snap) throw new AppError('not_found', 'No snapshot yet: take one first.')
+      return C.newSinceSnapshot(s.live(), snap, query?.limit)
+    },
+    'node:process': async (id, pid) => C.process(session(id).live(), pid),
+    'node:messages': async (id, pid, req) => C.messages(session(id).live(), pid, req ?? {}),
+    'node:allocators': async (id) => C.allocators(session(id).live()),
+
+    'connections:list': async () => store.list(),
+    'connections:save': async (input) => {
+      if (typeof input !== 'object' || input === null) throw new AppError('invalid_request', 'Expected a connection.')
+      const saved = store.save(input)
+      changed()
+      return saved
+    },
+    'connections:delete': async (id) => {
+      store.delete(id)
+      changed()
+    },
+    'connections:reorder': async (ids) => {
+      const list = store.reorder(ids)
+      changed()
+      return list
+    }
+  }
+
+  return {
+    handlers,
+    async dispose() {
+      const all = [...sessions.values()]
+      sessions.clear()
+      await Promise.all(all.map((s) => s.close()))
+    }
+  }
+}

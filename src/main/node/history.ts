@@ -1,0 +1,102 @@
+import { memoryCategories, type MemoryCategory, type MemorySample } from '../../shared/contract/node'
+
+/** 24 h at one sample a second. */
+export const DEFAULT_HISTORY_CAPACITY = 86_400
+
+/**
+ * Fixed-capacity ring of memory samples: one Float64Array per category plus time and RTT columns,
+ * so 24 h at 1 s costs about 7 MB whatever happens to the node.
+ */
+export class MemoryHistory {
+  readonly capacity: number
+  private readonly t: Float64Array
+  private readonly rtt: Float32Array
+  private readonly columns: Float64Array[]
+  private head = 0
+  private count = 0
+
+  constructor(capacity = DEFAULT_HISTORY_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer')
+    this.capacity = capacity
+    this.t = new Float64Array(capacity)
+    this.rtt = new Float32Array(capacity)
+    this.columns = memoryCategories.map(() => new Float64Array(capacity))
+  }
+
+  get size(): number {
+    return this.count
+  }
+
+  /** Bytes held by the columns (constant). */
+  get byteLength(): number {
+    return this.t.byteLength + this.rtt.byteLength + this.columns.reduce((n, c) => n + c.byteLength, 0)
+  }
+
+  push(sample: MemorySample): void {
+    const i = this.head
+    this.t[i] = sample.t
+    this.rtt[i] = sample.rttMs
+    memoryCategories.forEach((c, k) => (this.columns[k][i] = sample.values[c]))
+    this.head = (i + 1) % this.capacity
+    if (this.count < this.capacity) this.count++
+  }
+
+  private slot(n: number): number {
+    return (this.head - this.count + n + this.capacity) % this.capacity
+  }
+
+  private at(n: number): MemorySample {
+    const i = this.slot(n)
+    const values = {} as Record<MemoryCategory, number>
+    memoryCategories.forEach((c, k) => (values[c] = this.columns[k][i]))
+    return { t: this.t[i], rttMs: this.rtt[i], values }
+  }
+
+  latest(): MemorySample | undefined {
+    return this.count === 0 ? undefined : this.at(this.count - 1)
+  }
+
+  /** Index (0 = oldest) of the first sample with t > since. */
+  private firstAfter(since: number): number {
+    let lo = 0
+    let hi = this.count
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.t[this.slot(mid)] > since) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+
+  /**
+   * Samples with t > since, oldest first. With `maxPoints`, consecutive samples are merged into
+   * buckets keeping each category's peak (so a spike never disappears from a zoomed-out chart).
+   */
+  since(since = -Infinity, maxPoints?: number): MemorySample[] {
+    const from = this.firstAfter(since)
+    const n = this.count - from
+    if (n <= 0) return []
+    if (!maxPoints || maxPoints >= n) {
+      const out: MemorySample[] = new Array<MemorySample>(n)
+      for (let k = 0; k < n; k++) out[k] = this.at(from + k)
+      return out
+    }
+    const buckets = Math.max(1, Math.floor(maxPoints))
+    const per = Math.ceil(n / buckets)
+    const out: MemorySample[] = []
+    for (let start = 0; start < n; start += per) {
+      const end = Math.min(n, start + per)
+      const last = this.at(from + end - 1)
+      for (let k = start; k < end - 1; k++) {
+        const i = this.slot(from + k)
+        memoryCategories.forEach((c, col) => {
+          const v = this.columns[col][i]
+          if (v > last.values[c]) last.values[c] = v
+        })
+        if (this.rtt[i] > last.rttMs) last.rttMs = this.rtt[i]
+      }
+      out.push(last)
+    }
+    return out
+  }
+}

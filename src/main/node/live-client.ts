@@ -1,0 +1,31 @@
+import type { EVal } from './eval-value'
+
+/** A value passed as an `erl_eval` binding (or an rpc argument): numbers, atoms, binaries. */
+export type Arg = number | boolean | { atom: string } | { binary: string } | Arg[]
+
+/**
+ * What the collectors need from a connection. `dist-adapter.ts` implements it over the
+ * distribution client; results come back in the collectors' value model (eval-value.ts).
+ */
+export interface LiveClient {
+  /** Full name of the peer, `name@host`. */
+  readonly peer: string
+  /** `erl_eval:exprs/2` on the target (parsed once per connection), bindings by name. */
+  evaluate(source: string, bindings: Record<string, Arg>, timeoutMs: number): Promise<EVal>
+  /** `rpc:call(M, F, Args)` through rex. */
+  call(module: string, fun: string, args: Arg[], timeoutMs: number): Promise<EVal>
+  /** Called once when the connection goes away (not after `close`). */
+  onLost(listener: (reason: string) => void): void
+  close(): Promise<void>
+}
+
+export interface ConnectOptions {
+  node: string
+  cookie: string
+  timeoutMs?: number
+}
+
+export type Connector = (options: ConnectOptions) => Promise<LiveClient>
+
+export const atomArg = (name: string): Arg => ({ atom: name })
+export const binArg = (text: string): Arg => ({ binary: text })

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto'
+import type { Emit } from '../../shared/api'
+import type { MemorySample, SessionInfo, SessionState } from '../../shared/contract/node'
+import { AppError } from '../app-error'
+import * as C from './collectors'
+import { MemoryHistory } from './history'
+import type { Connector, LiveClient } from './live-client'
+
+export interface SessionOptions {
+  node: string
+  /** Kept in memory only, for reconnecting; never logged or emitted. */
+  cookie: string
+  intervalMs: number
+  savedId?: string
+  connect: Connector
+  emit: Emit
+  historyCapacity?: number
+  /** Reconnect backoff: first delay and ceiling (ms). */
+  backoffMs?: { first: number; max: number }
+  connectTimeoutMs?: number
+}
+
+/** Consecutive failed samples (timeouts on a live connection) before the session reconnects. */
+const MAX_SAMPLE_FAILURES = 3
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * One live node: the connection, a sampler feeding the history ring at the chosen interval, RTT,
+ * automatic reconnect with exponential backoff (history kept across the gap), and the
+ * snapshot holder on the target.
+ */
+export class Session {
+  readonly id = randomUUID()
+  readonly history: MemoryHistory
+  private client: LiveClient | null = null
+  private state: SessionState = 'reconnecting'
+  private otpRelease = ''
+  private ertsVersion = ''
+  private rttMs: number | undefined
+  private lastError: string | undefined
+  private connectedAt = 0
+  private sampleTimer: NodeJS.Timeout | undefined
+  private retryTimer: NodeJS.Timeout | undefined
+  private attempt = 0
+  private sampleFailures = 0
+  private generation = 0
+  private snap: C.Snapshot | undefined
+
+  private constructor(private readonly opts: SessionOptions) {
+    this.history = new MemoryHistory(opts.historyCapacity)
+  }
+
+  static async open(opts: SessionOptions): Promise<Session> {
+    const session = new Session(opts)
+    await session.establish()
+    return session
+  }
+
+  get node(): string {
+    return this.opts.node
+  }
+
+  get intervalMs(): number {
+    return this.opts.intervalMs
+  }
+
+  info(): SessionInfo {
+    return {
+      sessionId: this.id,
+      node: this.opts.node,
+      ...(this.opts.savedId ? { savedId: this.opts.savedId } : {}),
+      state: this.state,
+      otpRelease: this.otpRelease,
+      ertsVersion: this.ertsVersion,
+      intervalMs: this.opts.intervalMs,
+      ...(this.rttMs !== undefined ? { rttMs: this.rttMs } : {}),
+      connectedAt: this.connectedAt,
+      ...(this.lastError ? { error: this.lastError } : {})
+    }
+  }
+
+  /** The live client, or not_connected while reconnecting / after close. */
+  live(): LiveClient {
+    if (this.client && this.state === 'connected') return this.client
+    throw new AppError(
+      'not_connected',
+      this.state === 'closed'
+        ? `The session with ${this.opts.node} is closed.`
+        : `Reconnecting to ${this.opts.node}; try again when it is back.`
+    )
+  }
+
+  private async establish(): Promise<void> {
+    const gen = ++this.generation
+    const client = await this.opts.connect({
+      node: this.opts.node,
+      cookie: this.opts.cookie,
+      timeoutMs: this.opts.connectTimeoutMs ?? 10_000
+    })
+    if (gen !== this.generation || this.state === 'closed') {
+      await client.close().catch(() => undefined)
+      return
+    }
+    client.onLost((why) => this.lost(client, why))
+    this.client = client
+    try {
+      const sys = await C.system(client)
+      this.otpRelease = sys.otpRelease
+      this.ertsVersion = sys.ertsVersion
+    } catch (error) {
+      this.client = null
+      await client.close().catch(() => undefined)
+      throw error
+    }
+    this.state = 'connected'
+    this.connectedAt = Date.now()
+    this.attempt = 0
+    this.sampleFailures = 0
+    this.lastError = undefined
+    this.status()
+    this.scheduleSample(0)
+  }
+
+  private status(extra: { attempt?: number; retryInMs?: number } = {}): void {
+    this.opts.emit('node:status', {
+      sessionId: this.id,
+      node: this.opts.node,
+      state: this.state,
+      ...(this.rttMs !== undefined ? { rttMs: this.rttMs } : {}),
+      ...(this.lastError ? { error: this.lastError } : {}),
+      ...extra
+    })
+  }
+
+  private scheduleSample(delay: number): void {
+    clearTimeout(this.sampleTimer)
+    this.sampleTimer = setTimeout(() => void this.sample(), delay)
+  }
+
+  /** One sample; the next is scheduled from this one's start, never overlapping. */
+  private async sample(): Promise<void> {
+    const client = this.client
+    if (!client || this.state !== 'connected') return
+    const started = performance.now()
+    try {
+      const values = await C.memory(client, Math.max(5000, this.opts.intervalMs * 3))
+      if (client !== this.client || this.state !== 'connected') return
+      const rttMs = Math.round((performance.now() - started) * 100) / 100
+      this.rttMs = rttMs
+      this.sampleFailures = 0
+      const sample: MemorySample = { t: Date.now(), rttMs, values }
+      this.history.push(sample)
+      this.opts.emit('node:sample', { sessionId: this.id, sample })
+    } catch (error) {
+      if (client !== this.client || this.state !== 'connected') return
+      this.lastError = `Memory sample failed: ${reason(error)}`
+      if (++this.sampleFailures >= MAX_SAMPLE_FAILURES) {
+        this.lost(client, this.lastError)
+        return
+      }
+      this.status()
+    }
+    const elapsed = performance.now() - started
+    this.scheduleSample(Math.max(0, this.opts.intervalMs - elapsed))
+  }
+
+  private lost(client: LiveClient, why: string): void {
+    if (client !== this.client || this.state === 'closed') return
+    this.client = null
+    clearTimeout(this.sampleTimer)
+    void client.close().catch(() => undefined)
+    this.state = 'reconnecting'
+    this.lastError = `Connection lost: ${why}`
+    this.attempt = 0
+    this.scheduleRetry()
+  }
+
+  private scheduleRetry(): void {
+    const { first, max } = this.opts.backoffMs ?? { first: 500, max: 15_000 }
+    const delay = Math.min(max, first * 2 ** this.attempt)
+    this.attempt++
+    this.status({ attempt: this.attempt, retryInMs: delay })
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => {
+      if (this.state !== 'reconnecting') return
+      this.establish().catch((error: unknown) => {
+        if (this.state !== 'reconnecting') return
+        this.lastError = `Reconnect failed: ${reason(error)}`
+        this.scheduleRetry()
+      })
+    }, delay)
+  }
+
+  get snapshotTaken(): C.Snapshot | undefined {
+    return this.snap
+  }
+
+  async takeSnapshot(): Promise<C.Snapshot> {
+    const client = this.live()
+    const previous = this.snap
+    this.snap = await C.snapshot(client)
+    if (previous) await C.dropSnapshot(client, previous).catch(() => undefined)
+    return this.snap
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'closed') return
+    const client = this.client
+    const snap = this.snap
+    this.generation++
+    clearTimeout(this.sampleTimer)
+    clearTimeout(this.retryTimer)
+    if (client && snap) await C.dropSnapshot(client, snap).catch(() => undefined)
+    this.state = 'closed'
+    this.client = null
+    this.snap = undefined
+    this.lastError = undefined
+    await client?.close().catch(() => undefined)
+    this.status()
+  }
+}

@@ -1,0 +1,71 @@
+import type { ErlNode } from './erl-node'
+
+/**
+ * Seeds memory problems on a real node (through erl-node's independent `eval`), each culprit
+ * registered under a known name so a test can ask the node for its own numbers.
+ */
+export const SEEDED = {
+  /** A process that never reads its mailbox; a feeder keeps adding to it. */
+  mailbox: 'erlscope_seed_mailbox',
+  /** A process holding a large heap (a long list). */
+  bigHeap: 'erlscope_seed_bigheap',
+  /** A process referencing many large refc binaries. */
+  binHolder: 'erlscope_seed_binholder',
+  /** Spawns short-lived processes in a loop. */
+  churner: 'erlscope_seed_churner'
+} as const
+
+export async function seedMailbox(node: ErlNode, initial = 5000, perTick = 50): Promise<void> {
+  await node.eval(`
+    Sink = spawn(fun() -> receive stop_never_sent -> ok end end),
+    register(${SEEDED.mailbox}, Sink),
+    [Sink ! {job, I, lists:seq(1, 20)} || I <- lists:seq(1, ${initial})],
+    Feeder = spawn(fun F() -> [Sink ! {job, tick, lists:seq(1, 20)} || _ <- lists:seq(1, ${perTick})], timer:sleep(100), F() end),
+    register(${SEEDED.mailbox}_feeder, Feeder),
+    ok`)
+}
+
+export async function seedBigHeap(node: ErlNode, elements = 2_000_000): Promise<void> {
+  await node.eval(`
+    Self = self(),
+    P = spawn(fun() -> L = lists:seq(1, ${elements}), Self ! {ready, self()}, receive stop -> length(L) end end),
+    receive {ready, P} -> ok end,
+    register(${SEEDED.bigHeap}, P),
+    ok`)
+}
+
+export async function seedBinHolder(node: ErlNode, count = 64, size = 256 * 1024): Promise<void> {
+  await node.eval(`
+    Self = self(),
+    P = spawn(fun() -> Bs = [binary:copy(<<I:8>>, ${size}) || I <- lists:seq(1, ${count})], Self ! {ready, self()}, receive stop -> length(Bs) end end),
+    receive {ready, P} -> ok end,
+    register(${SEEDED.binHolder}, P),
+    ok`)
+}
+
+export async function seedChurner(node: ErlNode, perTick = 20): Promise<void> {
+  await node.eval(`
+    P = spawn(fun F() -> [spawn(fun() -> timer:sleep(30) end) || _ <- lists:seq(1, ${perTick})], timer:sleep(10), F() end),
+    register(${SEEDED.churner}, P),
+    ok`)
+}
+
+/** Spawns `n` idle processes that wait for `stop` (kept under a registered keeper). */
+export async function seedIdle(node: ErlNode, n: number, tag = 'erlscope_seed_idle'): Promise<void> {
+  await node.eval(`
+    Ps = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, ${n})],
+    K = spawn(fun() -> receive stop -> [P ! stop || P <- Ps] end end),
+    register(${tag}, K),
+    ok`)
+}
+
+/** process_info of a registered process, as the node prints it (~p of an integer is the integer). */
+export async function infoOf(node: ErlNode, registered: string, item: string): Promise<number> {
+  const out = await node.eval(`element(2, erlang:process_info(whereis(${registered}), ${item}))`)
+  return Number(out)
+}
+
+export async function pidOf(node: ErlNode, registered: string): Promise<string> {
+  const out = await node.eval(`list_to_binary(pid_to_list(whereis(${registered})))`)
+  return out.replace(/^<<"|">>$/g, '')
+}
