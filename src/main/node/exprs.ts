@@ -134,11 +134,13 @@ Txt = fun(T) -> unicode:characters_to_binary(io_lib:format("~w", [T])) end,
  */
 export const PROCESS_DETAIL = String.raw`
 ${FOLD}
-P = list_to_pid(binary_to_list(PidText)),
+P = try list_to_pid(binary_to_list(PidText)) catch error:badarg -> self() end,
+Alive = P =/= self(),
 Items = [registered_name, initial_call, current_function, status, memory, message_queue_len,
          reductions, heap_size, stack_size, total_heap_size, binary, garbage_collection, trap_exit,
          priority, group_leader, links, monitors, monitored_by, current_stacktrace, dictionary],
-case erlang:process_info(P, Items) of
+case Alive andalso erlang:process_info(P, Items) of
+  false -> undefined;
   undefined -> undefined;
   Info ->
     Get = fun(K) -> element(2, lists:keyfind(K, 1, Info)) end,
@@ -190,8 +192,10 @@ end
  */
 export const MESSAGES = String.raw`
 ${FOLD}
-P = list_to_pid(binary_to_list(PidText)),
-case erlang:process_info(P, message_queue_len) of
+P = try list_to_pid(binary_to_list(PidText)) catch error:badarg -> self() end,
+Alive = P =/= self(),
+case Alive andalso erlang:process_info(P, message_queue_len) of
+  false -> undefined;
   undefined -> undefined;
   {_, Len} when Len > Threshold, Confirm =/= true -> {confirm, Len};
   {_, _} ->
@@ -219,7 +223,7 @@ Holder = erlang:spawn(fun() ->
   Loop = fun L() ->
     receive
       {diff, From, Ref, Max} ->
-        New = ordsets:subtract(lists:sort(erlang:processes()), Old),
+        New = lists:delete(From, ordsets:subtract(lists:sort(erlang:processes()), Old)),
         Rows = lists:append([Row(Pn, 0) || Pn <- lists:sublist(New, Max)]),
         From ! {Ref, {length(New), Rows}},
         erlang:garbage_collect(),
