@@ -11,3 +11,6 @@ export function connectorFrom(connect?: DistConnect): Connector {
     throw new AppError('not_connected', 'The distribution client is not available in this build.')
   }
 }
+
+/** The connector over the real distribution client. */
+export const defaultConnector: Connector = (options) => connectorFrom()(options)
