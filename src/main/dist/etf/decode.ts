@@ -1,0 +1,430 @@
+import { inflateSync } from 'node:zlib'
+import { EtfDecodeError } from './errors'
+import * as T from './tags'
+import { atom, NIL, type AtomTerm, type IntegerTerm, type Term } from './types'
+
+export interface DecodeOptions {
+  /** Deepest nesting of tuples/lists/maps/funs accepted (default 100 000). */
+  maxDepth?: number
+  /** Largest uncompressed size accepted for COMPRESSED terms (default 256 MiB). */
+  maxUncompressedBytes?: number
+}
+
+export const DEFAULT_MAX_DEPTH = 100_000
+export const DEFAULT_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+
+const SMALL_INTS: IntegerTerm[] = Array.from({ length: 256 }, (_, i) => Object.freeze({ kind: 'integer', value: i }) as IntegerTerm)
+
+const F_TUPLE = 0
+const F_LIST = 1
+const F_MAP = 2
+const F_FUN = 3
+
+interface Frame {
+  type: number
+  items: Term[]
+  index: number
+  count: number
+  key: Term | undefined
+  fun: FunHeader | undefined
+}
+
+interface FunHeader {
+  module: string
+  arity: number
+  uniq: Uint8Array
+  index: number
+  oldIndex: number
+  oldUniq: number
+  pid: Term
+}
+
+/** Decodes one whole term (`131` + term); trailing bytes are an error. */
+export function decode(input: Uint8Array, options: DecodeOptions = {}): Term {
+  const { term, end } = decodeAt(input, 0, options)
+  if (end !== input.length) throw new EtfDecodeError(`${input.length - end} trailing bytes after the term`, end)
+  return term
+}
+
+/**
+ * Decodes the term that starts at `offset` (with its `131` version byte) and returns where it
+ * ends. A COMPRESSED or LOCAL_EXT term runs to the end of `input`.
+ */
+export function decodeAt(input: Uint8Array, offset: number, options: DecodeOptions = {}): { term: Term; end: number } {
+  const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  if (offset >= buf.length) throw new EtfDecodeError('no data', offset)
+  if (buf[offset] !== T.VERSION_MAGIC) throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+  if (offset + 1 < buf.length && buf[offset + 1] === T.COMPRESSED) {
+    const inner = inflate(buf, offset + 2, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED)
+    const d = new Decoder(inner, 0, maxDepth)
+    const term = d.term()
+    if (d.pos !== inner.length) throw new EtfDecodeError('trailing bytes inside the compressed term', offset)
+    return { term, end: buf.length }
+  }
+  const d = new Decoder(buf, offset + 1, maxDepth)
+  const term = d.term()
+  return { term, end: d.pos }
+}
+
+function inflate(buf: Buffer, at: number, cap: number): Buffer {
+  if (at + 4 > buf.length) throw new EtfDecodeError('truncated compressed header', at)
+  const size = buf.readUInt32BE(at)
+  if (size > cap) throw new EtfDecodeError(`compressed term of ${size} bytes exceeds the ${cap}-byte limit`, at)
+  let out: Buffer
+  try {
+    out = inflateSync(buf.subarray(at + 4), { maxOutputLength: Math.max(1, size) })
+  } catch (e) {
+    throw new EtfDecodeError(`bad compressed data (${e instanceof Error ? e.message : String(e)})`, at + 4)
+  }
+  if (out.length !== size) throw new EtfDecodeError(`compressed term inflates to ${out.length} bytes, header says ${size}`, at)
+  return out
+}
+
+class Decoder {
+  constructor(
+    readonly buf: Buffer,
+    public pos: number,
+    readonly maxDepth: number
+  ) {}
+
+  fail(message: string, at = this.pos): never {
+    throw new EtfDecodeError(message, at)
+  }
+
+  need(n: number): void {
+    if (n > this.buf.length - this.pos) this.fail(`truncated: need ${n} more bytes, have ${this.buf.length - this.pos}`)
+  }
+
+  u8(): number {
+    this.need(1)
+    return this.buf[this.pos++]
+  }
+  u16(): number {
+    this.need(2)
+    const v = this.buf.readUInt16BE(this.pos)
+    this.pos += 2
+    return v
+  }
+  u32(): number {
+    this.need(4)
+    const v = this.buf.readUInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+  i32(): number {
+    this.need(4)
+    const v = this.buf.readInt32BE(this.pos)
+    this.pos += 4
+    return v
+  }
+  bytes(n: number): Uint8Array {
+    this.need(n)
+    const out = new Uint8Array(n)
+    out.set(this.buf.subarray(this.pos, this.pos + n))
+    this.pos += n
+    return out
+  }
+
+  /** Elements must each take at least one byte: a count larger than what is left cannot be real. */
+  checkCount(n: number, perItem: number, what: string): void {
+    if (n * perItem > this.buf.length - this.pos) this.fail(`${what} claims ${n} elements but only ${this.buf.length - this.pos} bytes remain`)
+  }
+
+  atomBody(tag: number): AtomTerm {
+    let len: number
+    let utf8: boolean
+    switch (tag) {
+      case T.ATOM_EXT:
+        len = this.u16()
+        utf8 = false
+        break
+      case T.SMALL_ATOM_EXT:
+        len = this.u8()
+        utf8 = false
+        break
+      case T.ATOM_UTF8_EXT:
+        len = this.u16()
+        utf8 = true
+        break
+      case T.SMALL_ATOM_UTF8_EXT:
+        len = this.u8()
+        utf8 = true
+        break
+      case T.ATOM_CACHE_REF:
+        this.fail('ATOM_CACHE_REF without a negotiated atom cache', this.pos - 1)
+      // eslint-disable-next-line no-fallthrough
+      default:
+        this.fail(`expected an atom, got tag ${tag}`, this.pos - 1)
+    }
+    this.need(len)
+    const name = this.buf.toString(utf8 ? 'utf8' : 'latin1', this.pos, this.pos + len)
+    this.pos += len
+    return atom(name)
+  }
+
+  atomName(): string {
+    return this.atomBody(this.u8()).name
+  }
+
+  /** A term that may not be a container (fun header fields, node names). */
+  scalar(): Term {
+    const start = this.pos
+    const t = this.u8()
+    if (t === T.SMALL_TUPLE_EXT || t === T.LARGE_TUPLE_EXT || t === T.LIST_EXT || t === T.MAP_EXT || t === T.NEW_FUN_EXT || t === T.FUN_EXT) {
+      this.fail(`unexpected container tag ${t} in a fun header`, start)
+    }
+    this.pos = start
+    return this.term()
+  }
+
+  integerField(what: string): number {
+    const t = this.scalar()
+    if (t.kind !== 'integer' || typeof t.value !== 'number') this.fail(`${what} is not a small integer`)
+    return t.value
+  }
+
+  bignum(n: number): IntegerTerm {
+    const sign = this.u8()
+    this.need(n)
+    const b = this.buf
+    const p = this.pos
+    this.pos += n
+    if (n <= 6) {
+      let v = 0
+      for (let i = n - 1; i >= 0; i--) v = v * 256 + b[p + i]
+      return { kind: 'integer', value: sign === 0 ? v : v === 0 ? 0 : -v }
+    }
+    let hex = ''
+    for (let i = n - 1; i >= 0; i--) hex += HEX[b[p + i]]
+    let v = BigInt('0x' + hex)
+    if (sign !== 0) v = -v
+    if (v >= MIN_SAFE && v <= MAX_SAFE) return { kind: 'integer', value: Number(v) }
+    return { kind: 'integer', value: v }
+  }
+
+  term(): Term {
+    const stack: Frame[] = []
+    for (;;) {
+      let value: Term | undefined
+      const tagAt = this.pos
+      const tag = this.u8()
+      switch (tag) {
+        case T.SMALL_INTEGER_EXT:
+          value = SMALL_INTS[this.u8()]
+          break
+        case T.INTEGER_EXT: {
+          const v = this.i32()
+          value = v >= 0 && v < 256 ? SMALL_INTS[v] : { kind: 'integer', value: v }
+          break
+        }
+        case T.SMALL_BIG_EXT:
+          value = this.bignum(this.u8())
+          break
+        case T.LARGE_BIG_EXT: {
+          const n = this.u32()
+          this.checkCount(n, 1, 'LARGE_BIG_EXT')
+          value = this.bignum(n)
+          break
+        }
+        case T.NEW_FLOAT_EXT: {
+          this.need(8)
+          const v = this.buf.readDoubleBE(this.pos)
+          this.pos += 8
+          if (!Number.isFinite(v)) this.fail('non-finite float', tagAt)
+          value = { kind: 'float', value: v }
+          break
+        }
+        case T.FLOAT_EXT: {
+          this.need(31)
+          const text = this.buf.toString('latin1', this.pos, this.pos + 31).replace(/\0.*$/s, '')
+          this.pos += 31
+          const v = Number(text.trim())
+          if (!/^\s*[-+]?\d/.test(text) || !Number.isFinite(v)) this.fail(`bad FLOAT_EXT text '${text}'`, tagAt)
+          value = { kind: 'float', value: v }
+          break
+        }
+        case T.ATOM_EXT:
+        case T.SMALL_ATOM_EXT:
+        case T.ATOM_UTF8_EXT:
+        case T.SMALL_ATOM_UTF8_EXT:
+        case T.ATOM_CACHE_REF:
+          value = this.atomBody(tag)
+          break
+        case T.NIL_EXT:
+          value = NIL
+          break
+        case T.STRING_EXT: {
+          const n = this.u16()
+          value = { kind: 'string', bytes: this.bytes(n) }
+          break
+        }
+        case T.BINARY_EXT: {
+          const n = this.u32()
+          value = { kind: 'binary', data: this.bytes(n) }
+          break
+        }
+        case T.BIT_BINARY_EXT: {
+          const n = this.u32()
+          const bits = this.u8()
+          if (n === 0 ? bits !== 0 : bits < 1 || bits > 8) this.fail(`BIT_BINARY_EXT with ${bits} bits in the last byte`, tagAt)
+          const data = this.bytes(n)
+          value = bits === 8 || n === 0 ? { kind: 'binary', data } : { kind: 'bitstring', data, bits }
+          break
+        }
+        case T.NEW_PID_EXT:
+        case T.PID_EXT: {
+          const node = this.atomName()
+          const id = this.u32()
+          const serial = this.u32()
+          const creation = tag === T.NEW_PID_EXT ? this.u32() : this.u8()
+          value = { kind: 'pid', node, id, serial, creation }
+          break
+        }
+        case T.NEW_PORT_EXT:
+        case T.PORT_EXT:
+        case T.V4_PORT_EXT: {
+          const node = this.atomName()
+          let id: bigint
+          if (tag === T.V4_PORT_EXT) {
+            this.need(8)
+            id = this.buf.readBigUInt64BE(this.pos)
+            this.pos += 8
+          } else id = BigInt(this.u32())
+          const creation = tag === T.PORT_EXT ? this.u8() : this.u32()
+          value = { kind: 'port', node, id, creation }
+          break
+        }
+        case T.NEWER_REFERENCE_EXT:
+        case T.NEW_REFERENCE_EXT: {
+          const n = this.u16()
+          if (n > 5) this.fail(`reference with ${n} ID words (at most 5)`, tagAt)
+          const node = this.atomName()
+          const creation = tag === T.NEWER_REFERENCE_EXT ? this.u32() : this.u8()
+          const ids: number[] = []
+          for (let i = 0; i < n; i++) ids.push(this.u32())
+          value = { kind: 'ref', node, creation, ids }
+          break
+        }
+        case T.REFERENCE_EXT: {
+          const node = this.atomName()
+          const id = this.u32()
+          const creation = this.u8()
+          value = { kind: 'ref', node, creation, ids: [id] }
+          break
+        }
+        case T.EXPORT_EXT: {
+          const module = this.atomName()
+          const name = this.atomName()
+          const arity = this.integerField('EXPORT_EXT arity')
+          value = { kind: 'export', module, name, arity }
+          break
+        }
+        case T.LOCAL_EXT:
+          this.pos = tagAt
+          value = { kind: 'local', bytes: this.bytes(this.buf.length - tagAt) }
+          break
+        case T.SMALL_TUPLE_EXT:
+        case T.LARGE_TUPLE_EXT: {
+          const n = tag === T.SMALL_TUPLE_EXT ? this.u8() : this.u32()
+          if (n === 0) value = { kind: 'tuple', elements: [] }
+          else {
+            this.checkCount(n, 1, 'tuple')
+            this.push(stack, F_TUPLE, n, tagAt)
+          }
+          break
+        }
+        case T.LIST_EXT: {
+          const n = this.u32()
+          this.checkCount(n + 1, 1, 'list')
+          this.push(stack, F_LIST, n + 1, tagAt)
+          break
+        }
+        case T.MAP_EXT: {
+          const n = this.u32()
+          if (n === 0) value = { kind: 'map', entries: [] }
+          else {
+            this.checkCount(n, 2, 'map')
+            this.push(stack, F_MAP, n * 2, tagAt)
+          }
+          break
+        }
+        case T.NEW_FUN_EXT: {
+          const size = this.u32()
+          if (size < 1 || size - 1 > this.buf.length - tagAt) this.fail(`NEW_FUN_EXT size ${size} overruns the input`, tagAt)
+          const arity = this.u8()
+          const uniq = this.bytes(16)
+          const index = this.u32()
+          const numFree = this.u32()
+          this.checkCount(numFree, 1, 'fun free variables')
+          const module = this.atomName()
+          const oldIndex = this.integerField('fun OldIndex')
+          const oldUniq = this.integerField('fun OldUniq')
+          const pid = this.scalar()
+          const fun: FunHeader = { module, arity, uniq, index, oldIndex, oldUniq, pid }
+          if (numFree === 0) value = { kind: 'fun', ...fun, free: [] }
+          else this.push(stack, F_FUN, numFree, tagAt).fun = fun
+          break
+        }
+        case T.FUN_EXT: {
+          const numFree = this.u32()
+          this.checkCount(numFree, 1, 'fun free variables')
+          const pid = this.scalar()
+          const module = this.atomName()
+          const index = this.integerField('FUN_EXT Index')
+          const uniq = this.integerField('FUN_EXT Uniq')
+          const fun: FunHeader = { module, arity: -1, uniq: new Uint8Array(16), index, oldIndex: index, oldUniq: uniq, pid }
+          if (numFree === 0) value = { kind: 'fun', ...fun, free: [] }
+          else this.push(stack, F_FUN, numFree, tagAt).fun = fun
+          break
+        }
+        case T.COMPRESSED:
+          this.fail('COMPRESSED is only allowed at the top level', tagAt)
+        // eslint-disable-next-line no-fallthrough
+        default:
+          this.fail(`unknown tag ${tag}`, tagAt)
+      }
+      while (value !== undefined) {
+        const top = stack[stack.length - 1]
+        if (top === undefined) return value
+        value = this.add(top, value)
+        if (value !== undefined) stack.pop()
+      }
+    }
+  }
+
+  push(stack: Frame[], type: number, count: number, at: number): Frame {
+    if (stack.length >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`, at)
+    const f: Frame = { type, items: new Array<Term>(type === F_MAP ? count >>> 1 : type === F_LIST ? count - 1 : count), index: 0, count, key: undefined, fun: undefined }
+    stack.push(f)
+    return f
+  }
+
+  /** Adds a child to a frame; returns the finished container when it is complete. */
+  add(f: Frame, value: Term): Term | undefined {
+    switch (f.type) {
+      case F_TUPLE:
+        f.items[f.index++] = value
+        return f.index === f.count ? { kind: 'tuple', elements: f.items } : undefined
+      case F_LIST:
+        if (f.index === f.count - 1) return f.index === 0 ? value : { kind: 'list', elements: f.items, tail: value }
+        f.items[f.index++] = value
+        return undefined
+      case F_MAP:
+        if (f.key === undefined) {
+          f.key = value
+          return undefined
+        }
+        ;(f.items as unknown as Array<readonly [Term, Term]>)[f.index++] = [f.key, value]
+        f.key = undefined
+        return f.index * 2 === f.count ? { kind: 'map', entries: f.items as unknown as Array<readonly [Term, Term]> } : undefined
+      default:
+        f.items[f.index++] = value
+        return f.index === f.count ? { kind: 'fun', ...(f.fun as FunHeader), free: f.items } : undefined
+    }
+  }
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER)

@@ -1,0 +1,5 @@
+export * from './types'
+export { decode, decodeAt, type DecodeOptions } from './decode'
+export { encode, encodeInto, Writer } from './encode'
+export { formatTerm, formatAtom, formatFloat, type FormatOptions } from './format'
+export { EtfDecodeError, EtfEncodeError } from './errors'
