@@ -1,0 +1,129 @@
+import { connect, type Socket } from 'node:net'
+import { AppError } from '../app-error'
+
+/** EPMD protocol (erts/epmd/src/epmd_srv.c). */
+export const EPMD_DEFAULT_PORT = 4369
+export const PORT_PLEASE2_REQ = 122
+export const PORT2_RESP = 119
+export const NAMES_REQ = 110
+
+export interface EpmdOptions {
+  /** EPMD port; default `$ERL_EPMD_PORT` or 4369. */
+  port?: number
+  timeoutMs?: number
+}
+
+export interface NodePort {
+  port: number
+  /** 77 = normal Erlang node, 72 = hidden (C node). */
+  nodeType: number
+  protocol: number
+  highestVersion: number
+  lowestVersion: number
+  name: string
+  extra: Buffer
+}
+
+export interface EpmdNames {
+  epmdPort: number
+  nodes: Array<{ name: string; port: number }>
+}
+
+export function epmdPort(options: EpmdOptions = {}): number {
+  return options.port ?? (Number(process.env.ERL_EPMD_PORT) || EPMD_DEFAULT_PORT)
+}
+
+/** Sends one request and collects everything until EPMD closes the socket. */
+function request(host: string, body: Buffer, options: EpmdOptions): Promise<Buffer> {
+  const port = epmdPort(options)
+  const timeoutMs = options.timeoutMs ?? 5000
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let settled = false
+    const socket: Socket = connect({ host, port })
+    const fail = (why: string): void => {
+      if (settled) return
+      settled = true
+      socket.destroy()
+      reject(
+        new AppError(
+          'epmd_unreachable',
+          `Could not reach EPMD at ${host}:${port} (${why}). Is an Erlang node running on ${host}, and is port ${port} reachable from here?`
+        )
+      )
+    }
+    const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs)
+    socket.on('connect', () => {
+      const len = Buffer.alloc(2)
+      len.writeUInt16BE(body.length)
+      socket.write(Buffer.concat([len, body]))
+    })
+    socket.on('data', (d) => chunks.push(d))
+    socket.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      fail(e.code === 'ENOTFOUND' ? `the host name ${host} does not resolve` : (e.code ?? e.message))
+    })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      if (settled) return
+      settled = true
+      resolve(Buffer.concat(chunks))
+    })
+  })
+}
+
+/** NAMES_REQ: the nodes registered in EPMD on `host`. */
+export async function epmdNames(host: string, options: EpmdOptions = {}): Promise<EpmdNames> {
+  const reply = await request(host, Buffer.from([NAMES_REQ]), options)
+  if (reply.length < 4) throw new AppError('epmd_unreachable', `EPMD at ${host}:${epmdPort(options)} sent a malformed NAMES reply.`)
+  const nodes: EpmdNames['nodes'] = []
+  for (const line of reply.subarray(4).toString('utf8').split('\n')) {
+    const m = /^name (.+) at port (\d+)$/.exec(line.trim())
+    if (m) nodes.push({ name: m[1], port: Number(m[2]) })
+  }
+  return { epmdPort: reply.readUInt32BE(0), nodes }
+}
+
+/** Parses a PORT2_RESP; undefined when EPMD has no such name. */
+export function parsePort2Resp(reply: Buffer): NodePort | undefined {
+  if (reply.length < 2 || reply[0] !== PORT2_RESP) throw new Error(`not a PORT2_RESP (${reply.length} bytes)`)
+  if (reply[1] !== 0) return undefined
+  if (reply.length < 12) throw new Error('truncated PORT2_RESP')
+  const nlen = reply.readUInt16BE(10)
+  if (reply.length < 12 + nlen) throw new Error('truncated PORT2_RESP name')
+  const name = reply.toString('utf8', 12, 12 + nlen)
+  let extra: Buffer = Buffer.alloc(0)
+  if (reply.length >= 14 + nlen) {
+    const elen = reply.readUInt16BE(12 + nlen)
+    extra = reply.subarray(14 + nlen, Math.min(reply.length, 14 + nlen + elen))
+  }
+  return {
+    port: reply.readUInt16BE(2),
+    nodeType: reply[4],
+    protocol: reply[5],
+    highestVersion: reply.readUInt16BE(6),
+    lowestVersion: reply.readUInt16BE(8),
+    name,
+    extra
+  }
+}
+
+/** PORT_PLEASE2_REQ: the distribution port of `alive` on `host`; `node_not_found` lists who is there. */
+export async function portPlease(host: string, alive: string, options: EpmdOptions = {}): Promise<NodePort> {
+  const reply = await request(host, Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(alive, 'utf8')]), options)
+  let found: NodePort | undefined
+  try {
+    found = parsePort2Resp(reply)
+  } catch (e) {
+    throw new AppError('epmd_unreachable', `EPMD at ${host}:${epmdPort(options)} sent a malformed reply (${(e as Error).message}).`)
+  }
+  if (found) {
+    if (found.highestVersion < 6) {
+      throw new AppError('handshake_failed', `Node ${alive}@${host} speaks distribution version ${found.highestVersion}; erlscope needs 6 (OTP 23 or later).`)
+    }
+    return found
+  }
+  const { nodes } = await epmdNames(host, options).catch(() => ({ nodes: [] as EpmdNames['nodes'] }))
+  const list = nodes.length > 0 ? `EPMD there knows: ${nodes.map((n) => `${n.name}@${host}`).join(', ')}` : 'EPMD there has no nodes registered'
+  throw new AppError('node_not_found', `No node named '${alive}' is registered on ${host}; ${list}.`)
+}
