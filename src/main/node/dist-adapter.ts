@@ -1,16 +1,51 @@
-import { AppError } from '../app-error'
-import type { Connector } from './live-client'
+import { connectNode, type NodeClient } from '../dist/client'
+import type { Term } from '../dist/etf/types'
+import type { Connector, LiveClient } from './live-client'
+import { fromTerm, toTerm } from './term-adapter'
 
 /** The distribution client's connectNode (src/main/dist/client.ts). */
-export type DistConnect = (options: { node: string; cookie: string; timeoutMs?: number }) => Promise<unknown>
+export type DistConnect = typeof connectNode
 
-/** Wraps the distribution client into the collectors' LiveClient. */
-export function connectorFrom(connect?: DistConnect): Connector {
-  return async () => {
-    void connect
-    throw new AppError('not_connected', 'The distribution client is not available in this build.')
+/**
+ * Every expression runs inside a fun, so `erl_eval:exprs/2`'s returned bindings (which rex sends
+ * back whole) carry only our inputs, never a variable bound by the collector (a pid list, a
+ * mailbox copy).
+ */
+export function scoped(source: string): string {
+  return `(fun() -> ${source.trim().replace(/\.$/, '')}\nend)()`
+}
+
+function wrap(client: NodeClient): LiveClient {
+  let listener: ((reason: string) => void) | undefined
+  let pending: string | undefined
+  client.on('lost', (error) => {
+    if (listener) listener(error.message)
+    else pending = error.message
+  })
+  return {
+    peer: client.peerName,
+    async evaluate(source, bindings, timeoutMs) {
+      const terms: Record<string, Term> = {}
+      for (const [k, v] of Object.entries(bindings)) terms[k] = toTerm(v)
+      return fromTerm(await client.eval(scoped(source), terms, timeoutMs))
+    },
+    async call(module, fun, args, timeoutMs) {
+      return fromTerm(await client.rpc(module, fun, args.map(toTerm), timeoutMs))
+    },
+    onLost(l) {
+      listener = l
+      if (pending !== undefined) l(pending)
+    },
+    async close() {
+      client.close()
+    }
   }
 }
 
+/** Wraps the distribution client into the collectors' LiveClient. */
+export function connectorFrom(connect: DistConnect = connectNode): Connector {
+  return async ({ node, cookie, timeoutMs }) => wrap(await connect({ node, cookie, timeoutMs }))
+}
+
 /** The connector over the real distribution client. */
-export const defaultConnector: Connector = (options) => connectorFrom()(options)
+export const defaultConnector: Connector = connectorFrom()
