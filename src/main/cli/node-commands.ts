@@ -1,4 +1,118 @@
-import type { CliCommand } from './command'
+import { AppError } from '../app-error'
+import { connectNode, type NodeClient } from '../dist/client'
+import { epmdNames } from '../dist/epmd'
+import { asNumber, listElements, type Term } from '../dist/etf'
+import { shortHostname } from '../dist/node-name'
+import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
+import { resolveCookie, resolveTimeout } from './node-cookie'
+import { termToJson } from './node-json'
 
-/** Live-node subcommands (nodes, memory, eval, top, allocators). */
-export const nodeCommands: CliCommand[] = []
+export const MEMORY_KEYS = ['total', 'processes', 'processes_used', 'system', 'atom', 'atom_used', 'binary', 'code', 'ets'] as const
+
+function nodeArg(args: ParsedArgs, usage: string): string {
+  const node = args.positional[0]
+  if (node === undefined) throw new AppError('invalid_request', `Which node? Usage: erlscope ${usage}`)
+  return node
+}
+
+/** Connects, runs `fn`, always closes. */
+export async function withNode<T>(args: ParsedArgs, io: CliIo, usage: string, fn: (c: NodeClient) => Promise<T>): Promise<T> {
+  const node = nodeArg(args, usage)
+  const cookie = resolveCookie(args, io)
+  const timeoutMs = resolveTimeout(args, 10_000)
+  const client = await connectNode({ node, cookie, timeoutMs })
+  try {
+    return await fn(client)
+  } finally {
+    client.close()
+  }
+}
+
+/** 1536 → "1.5 KiB". */
+export function humanBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let i = 0
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`
+}
+
+/** `erlang:memory()` proplist → `{total: n, ...}` in the node's order. */
+export function memoryObject(term: Term): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const e of listElements(term) ?? []) {
+    if (e.kind === 'tuple' && e.elements.length === 2 && e.elements[0].kind === 'atom') {
+      const v = asNumber(e.elements[1])
+      if (v !== undefined) out[e.elements[0].name] = v
+    }
+  }
+  for (const k of MEMORY_KEYS) {
+    if (!(k in out)) throw new AppError('decode_error', `erlang:memory() did not report '${k}'.`)
+  }
+  return out
+}
+
+export function memoryTable(node: string, mem: Record<string, number>): string {
+  const rows = Object.entries(mem).map(([k, v]) => [k, humanBytes(v), v.toLocaleString('en-US')])
+  const w0 = Math.max(...rows.map((r) => r[0].length))
+  const w1 = Math.max(...rows.map((r) => r[1].length))
+  const w2 = Math.max(...rows.map((r) => r[2].length))
+  const lines = rows.map(([k, h, e]) => `  ${k.padEnd(w0)}  ${h.padStart(w1)}  ${e.padStart(w2)} bytes`)
+  return [`Memory of ${node}`, ...lines].join('\n')
+}
+
+const nodes: CliCommand = {
+  name: 'nodes',
+  usage: 'nodes [--host H] [--json]',
+  summary: 'list the Erlang nodes registered in EPMD on a host (default: this machine)',
+  async run(args, io) {
+    const host = flagString(args, 'host') ?? shortHostname()
+    const { nodes: list } = await epmdNames(host, { timeoutMs: resolveTimeout(args, 5000) })
+    const rows = list.map((n) => ({ name: n.name, node: `${n.name}@${host}`, port: n.port }))
+    if (args.flags.has('json')) io.out(JSON.stringify(rows, null, 2))
+    else if (rows.length === 0) io.out(`No nodes registered in EPMD on ${host}.`)
+    else {
+      const w = Math.max(4, ...rows.map((r) => r.node.length))
+      io.out([`${'NODE'.padEnd(w)}  PORT`, ...rows.map((r) => `${r.node.padEnd(w)}  ${r.port}`)].join('\n'))
+    }
+    return 0
+  }
+}
+
+const memory: CliCommand = {
+  name: 'memory',
+  usage: 'memory NODE [--json]',
+  summary: "a node's erlang:memory() in bytes",
+  async run(args, io) {
+    const { peer, mem } = await withNode(args, io, this.usage, async (c) => ({
+      peer: c.peerName,
+      mem: memoryObject(await c.rpc('erlang', 'memory', [], resolveTimeout(args, 30_000)))
+    }))
+    io.out(args.flags.has('json') ? JSON.stringify(mem, null, 2) : memoryTable(peer, mem))
+    return 0
+  }
+}
+
+const evalCommand: CliCommand = {
+  name: 'eval',
+  usage: "eval NODE 'EXPR' [--json]",
+  summary: 'evaluate an Erlang expression on a node (erl_eval; loads no code) and print the result',
+  async run(args, io) {
+    const source = args.positional.slice(1).join(' ')
+    if (source.trim() === '') throw new AppError('invalid_request', `What to evaluate? Usage: erlscope ${this.usage}`)
+    const out = await withNode(args, io, this.usage, async (c) => {
+      const value = await c.eval(source, {}, resolveTimeout(args, 30_000))
+      return args.flags.has('json')
+        ? JSON.stringify({ node: c.peerName, result: c.format(value), value: termToJson(value, c.peerName) }, null, 2)
+        : c.format(value)
+    })
+    io.out(out)
+    return 0
+  }
+}
+
+/** Live-node subcommands (nodes, memory, eval). */
+export const nodeCommands: CliCommand[] = [nodes, memory, evalCommand]

@@ -59,6 +59,12 @@ export class FrameParser {
 
   /** Everything buffered, raw (used when switching from 2-byte to 4-byte framing). */
   drain(): Buffer {
+    if (this.need >= 0) {
+      const head = Buffer.alloc(this.lengthBytes)
+      if (this.lengthBytes === 2) head.writeUInt16BE(this.need)
+      else head.writeUInt32BE(this.need)
+      this.chunks.unshift(head)
+    }
     const all = Buffer.concat(this.chunks)
     this.chunks = []
     this.buffered = 0

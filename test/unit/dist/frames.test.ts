@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest'
+import { buildDistFrame, FrameParser, parseDistPayload, PASS_THROUGH } from '../../../src/main/dist/frames'
+import { atom, encode, int, termEquals, tuple, binary, type Term } from '../../../src/main/dist/etf'
+import { AppError } from '../../../src/main/app-error'
+
+function frame4(payload: Buffer): Buffer {
+  const b = Buffer.alloc(4 + payload.length)
+  b.writeUInt32BE(payload.length)
+  payload.copy(b, 4)
+  return b
+}
+
+const control = tuple(int(22), atom('a@b'), atom('rex'))
+const message = tuple(atom('x'), binary('hello'), int(123456789012345678901234567890n))
+const stream = Buffer.concat([
+  buildDistFrame(encode(control), encode(message)),
+  Buffer.alloc(4),
+  buildDistFrame(encode(tuple(int(6), atom('p'), atom(''), atom('rex'))), encode(atom('m'))),
+  frame4(Buffer.from([PASS_THROUGH, ...encode(tuple(int(35), int(1), atom('a'), atom('b')))]))
+])
+
+describe('FrameParser', () => {
+  it('yields the same frames whatever two-way split the stream arrives in', () => {
+    const whole = new FrameParser(4).push(stream)
+    expect(whole.map((f) => f.length)).toEqual([whole[0].length, 0, whole[2].length, whole[3].length])
+    for (let i = 0; i <= stream.length; i++) {
+      const p = new FrameParser(4)
+      const got = [...p.push(stream.subarray(0, i)), ...p.push(stream.subarray(i))]
+      expect(got).toEqual(whole)
+      expect(p.pending).toBe(0)
+    }
+  })
+
+  it('yields the same frames when fed one byte at a time, and at every three-way split', () => {
+    const whole = new FrameParser(4).push(stream)
+    const p = new FrameParser(4)
+    const got: Buffer[] = []
+    for (const b of stream) got.push(...p.push(Buffer.from([b])))
+    expect(got).toEqual(whole)
+    for (let i = 0; i < stream.length; i += 3) {
+      for (let j = i; j <= stream.length; j += 5) {
+        const q = new FrameParser(4)
+        const r = [...q.push(stream.subarray(0, i)), ...q.push(stream.subarray(i, j)), ...q.push(stream.subarray(j))]
+        expect(r).toEqual(whole)
+      }
+    }
+  })
+
+  it('splits handshake messages with 2-byte lengths at every byte', () => {
+    const msgs = [Buffer.from('sok'), Buffer.from([0x61, ...new Array(16).fill(7)])]
+    const s = Buffer.concat(msgs.map((m) => Buffer.concat([Buffer.from([0, m.length]), m])))
+    for (let i = 0; i <= s.length; i++) {
+      const p = new FrameParser(2)
+      expect([...p.push(s.subarray(0, i)), ...p.push(s.subarray(i))]).toEqual(msgs)
+    }
+  })
+
+  it('refuses a frame larger than its limit before buffering it', () => {
+    const p = new FrameParser(4, 1024)
+    const head = Buffer.alloc(4)
+    head.writeUInt32BE(0xffffffff)
+    expect(() => p.push(head)).toThrow(AppError)
+  })
+
+  it('drain hands back unparsed bytes', () => {
+    const p = new FrameParser(2)
+    expect(p.push(Buffer.from([0, 2, 1, 2, 0, 9, 1]))).toEqual([Buffer.from([1, 2])])
+    expect(p.drain()).toEqual(Buffer.from([0, 9, 1]))
+    expect(p.push(Buffer.from([0, 2, 1, 2, 0]))).toEqual([Buffer.from([1, 2])])
+    expect(p.drain()).toEqual(Buffer.from([0]))
+  })
+})
+
+describe('parseDistPayload', () => {
+  it('splits control and message', () => {
+    const [f] = new FrameParser(4).push(stream)
+    const { control: c, message: m } = parseDistPayload(f)
+    expect(termEquals(c, control)).toBe(true)
+    expect(termEquals(m as Term, message)).toBe(true)
+  })
+  it('accepts a control without message', () => {
+    const { control: c, message: m } = parseDistPayload(Buffer.from([PASS_THROUGH, ...encode(atom('x'))]))
+    expect(c).toEqual(atom('x'))
+    expect(m).toBeUndefined()
+  })
+  it('rejects payloads that are not pass-through or have trailing bytes', () => {
+    expect(() => parseDistPayload(Buffer.from([68, 131, 106]))).toThrow(/pass-through/)
+    expect(() => parseDistPayload(Buffer.from([PASS_THROUGH, 131, 106, 131, 106, 0]))).toThrow(/trailing/)
+  })
+})
