@@ -1,0 +1,117 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startNode, type ErlNode } from '../support/erl-node'
+import { parseArgs, type CliIo } from '../../src/main/cli/command'
+import { nodeCommands, MEMORY_KEYS } from '../../src/main/cli/node-commands'
+import { AppError } from '../../src/main/app-error'
+
+const VALUE_FLAGS = ['cookie', 'host', 'by', 'limit', 'timeout', 'top']
+
+/** Runs a node command the way the dispatcher does: AppErrors become a sentence on stderr and exit 1. */
+async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = ''
+  let err = ''
+  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), env: { HOME: '/nonexistent', ...env } }
+  const [name, ...rest] = argv
+  const cmd = nodeCommands.find((c) => c.name === name)
+  if (!cmd) throw new Error(`no command ${name}`)
+  try {
+    return { code: await cmd.run(parseArgs(rest, VALUE_FLAGS), io), out, err }
+  } catch (e) {
+    if (!(e instanceof AppError)) throw e
+    io.err(`erlscope: ${e.message} [${e.code}]`)
+    return { code: 1, out, err }
+  }
+}
+
+let n: ErlNode
+beforeAll(async () => {
+  n = await startNode()
+})
+afterAll(async () => {
+  await n?.stop()
+})
+
+describe('erlscope nodes', () => {
+  it('lists the node registered in the local EPMD', async () => {
+    const r = await run(['nodes'])
+    expect(r.code).toBe(0)
+    expect(r.out).toContain(n.name)
+    const j = await run(['nodes', '--json'])
+    expect(JSON.parse(j.out)).toEqual(expect.arrayContaining([expect.objectContaining({ name: n.alive, node: n.name })]))
+  })
+})
+
+describe('erlscope memory', () => {
+  it('--json gives the nine keys in bytes', async () => {
+    const r = await run(['memory', n.name, '--json', '--cookie', n.cookie])
+    expect(r.code).toBe(0)
+    const mem = JSON.parse(r.out) as Record<string, number>
+    expect(Object.keys(mem).sort()).toEqual([...MEMORY_KEYS].sort())
+    for (const k of MEMORY_KEYS) expect(Number.isInteger(mem[k]) && mem[k] > 0).toBe(true)
+    expect(mem.total).toBeGreaterThanOrEqual(mem.processes)
+  })
+
+  it('prints an aligned table with humanized and exact bytes; takes the cookie from ERLSCOPE_COOKIE', async () => {
+    const r = await run(['memory', n.name], { ERLSCOPE_COOKIE: n.cookie })
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split('\n')
+    expect(lines[0]).toBe(`Memory of ${n.name}`)
+    expect(lines).toHaveLength(10)
+    expect(lines[1]).toMatch(/^ {2}total +\d+(\.\d+)? (MiB|KiB|GiB) +[\d,]+ bytes$/)
+    expect(new Set(lines.slice(1).map((l) => l.length)).size).toBe(1)
+  })
+
+  it('takes the cookie from ~/.erlang.cookie', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'erlscope-home-'))
+    writeFileSync(join(home, '.erlang.cookie'), `${n.cookie}\n`)
+    const r = await run(['memory', n.name, '--json'], { HOME: home })
+    expect(r.code).toBe(0)
+  })
+
+  it('a wrong cookie is a sentence on stderr and a non-zero exit', async () => {
+    const r = await run(['memory', n.name, '--cookie', 'wrong'])
+    expect(r.code).not.toBe(0)
+    expect(r.out).toBe('')
+    expect(r.err).toMatch(/cookie.*\[cookie_rejected\]/)
+  })
+
+  it('no cookie anywhere is explained', async () => {
+    const r = await run(['memory', n.name])
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('ERLSCOPE_COOKIE')
+  })
+
+  it('an unknown node names the ones that exist', async () => {
+    const r = await run(['memory', `nope@${n.host}`, '--cookie', n.cookie])
+    expect(r.code).toBe(1)
+    expect(r.err).toContain('[node_not_found]')
+    expect(r.err).toContain(n.name)
+  })
+})
+
+describe('erlscope eval', () => {
+  it('prints the result in Erlang syntax', async () => {
+    const r = await run(['eval', n.name, '{self(), <<"a">>, #{a => 1}, [1.5, ok, "str"]}', '--cookie', n.cookie])
+    expect(r.code).toBe(0)
+    expect(r.out.trim()).toMatch(/^\{<0\.\d+\.0>,<<"a">>,#\{a => 1\},\[1\.5,ok,"str"\]\}$/)
+  })
+
+  it('--json gives the printed form and a JSON value', async () => {
+    const r = await run(['eval', n.name, '#{a => [1, 2]}', '--json', '--cookie', n.cookie])
+    const j = JSON.parse(r.out) as { result: string; value: unknown }
+    expect(j.result).toBe('#{a => [1,2]}')
+    expect(j.value).toEqual({ map: [[{ atom: 'a' }, [1, 2]]] })
+  })
+
+  it('a syntax error and a runtime error are sentences with codes', async () => {
+    const a = await run(['eval', n.name, '1 +', '--cookie', n.cookie])
+    expect(a.code).toBe(1)
+    expect(a.err).toContain('[invalid_request]')
+    const b = await run(['eval', n.name, 'erlang:error(nope)', '--cookie', n.cookie])
+    expect(b.code).toBe(1)
+    expect(b.err).toMatch(/nope.*\[badrpc\]/)
+  })
+})
