@@ -1,17 +1,10 @@
 import { AppError } from '../app-error'
 import * as C from '../node/collectors'
-import { readDefaultCookie } from '../node/cookie'
 import { defaultConnector } from '../node/dist-adapter'
 import type { Connector, LiveClient } from '../node/live-client'
 import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
-
-/** Cookie: --cookie, else $ERLSCOPE_COOKIE, else ~/.erlang.cookie. */
-export function cliCookie(args: ParsedArgs, io: CliIo): string {
-  const cookie = flagString(args, 'cookie') ?? io.env.ERLSCOPE_COOKIE ?? readDefaultCookie()
-  if (!cookie) throw new AppError('invalid_request', 'No cookie: pass --cookie, set ERLSCOPE_COOKIE, or create ~/.erlang.cookie.')
-  return cookie
-}
+import { resolveCookie, resolveTimeout } from './node-cookie'
 
 function nodeArg(args: ParsedArgs, usage: string): string {
   const node = args.positional[0]
@@ -20,8 +13,8 @@ function nodeArg(args: ParsedArgs, usage: string): string {
 }
 
 async function withClient<T>(connect: Connector, args: ParsedArgs, io: CliIo, usage: string, run: (c: LiveClient) => Promise<T>): Promise<T> {
-  const timeout = Number(flagString(args, 'timeout') ?? 10_000)
-  const client = await connect({ node: nodeArg(args, usage), cookie: cliCookie(args, io), timeoutMs: timeout })
+  const node = nodeArg(args, usage)
+  const client = await connect({ node, cookie: resolveCookie(args, io), timeoutMs: resolveTimeout(args, 10_000) })
   try {
     return await run(client)
   } finally {

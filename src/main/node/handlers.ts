@@ -6,7 +6,8 @@ import type { SecretStore } from '../store/secrets'
 import * as C from './collectors'
 import { defaultCookiePresent, readDefaultCookie } from './cookie'
 import { connectorFrom, type DistConnect } from './dist-adapter'
-import { epmdNames } from './epmd-names'
+import { epmdNames } from '../dist/epmd'
+import { shortHostname } from '../dist/node-name'
 import type { Connector } from './live-client'
 import { Session } from './session'
 
@@ -46,7 +47,12 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
   const changed = (): void => env.emit('connections:changed', { connections: store.list() })
 
   const handlers: HandlersOf<NodeApi> = {
-    'epmd:names': async (host) => epmdNames(typeof host === 'string' && host !== '' ? host : 'localhost'),
+    'epmd:names': async (host) => {
+      const h = typeof host === 'string' && host.trim() !== '' ? host.trim() : 'localhost'
+      const nodeHost = h === 'localhost' || h === '127.0.0.1' ? shortHostname() : h
+      const { nodes } = await epmdNames(h, { timeoutMs: 3000 })
+      return nodes.map((n) => ({ name: n.name, port: n.port, node: `${n.name}@${nodeHost}` }))
+    },
     'cookie:default': async () => ({ present: defaultCookiePresent() }),
 
     'node:connect': async (req): Promise<SessionInfo> => {

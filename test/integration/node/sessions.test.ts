@@ -55,6 +55,22 @@ describe('sessions and saved connections', () => {
     await second.dispose()
   })
 
+  it('discovers nodes in the local EPMD and reports a refused cookie', async () => {
+    const node = await startNode()
+    nodes.push(node)
+    const dir = mkdtempSync(join(tmpdir(), 'erlscope-epmd-'))
+    dirs.push(dir)
+    const api = createNodeHandlers({ emit: () => undefined, userDataDir: dir, secrets: testSecretStore(dir), connector })
+    const found = await api.handlers['epmd:names']()
+    expect(found).toContainEqual(expect.objectContaining({ name: node.alive, node: node.name }))
+    expect(typeof (await api.handlers['cookie:default']()).present).toBe('boolean')
+    if (liveConnector()) {
+      await expect(api.handlers['node:connect']({ node: node.name, cookie: 'wrong' })).rejects.toMatchObject({ code: 'cookie_rejected' })
+    }
+    expect(await api.handlers['node:sessions']()).toEqual([])
+    await api.dispose()
+  })
+
   it('reconnects after the node is killed and restarted, keeping history', async () => {
     const node = await startNode()
     nodes.push(node)
