@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import type { Events } from '../../../src/shared/api'
+import type { NodeStatusEvent } from '../../../src/shared/contract/node'
+import { Session } from '../../../src/main/node/session'
+import type { Connector, LiveClient } from '../../../src/main/node/live-client'
+import { parseErlang } from './term-text'
+
+const SYSTEM = parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,1},
+  {process_count,1},{process_limit,10},{port_count,1},{port_limit,10},{atom_count,1},{atom_limit,10}]`)
+const MEMORY = parseErlang('[{total,100},{processes,40},{system,60},{binary,7}]')
+
+/** A fake node: answers the overview and erlang:memory(); `drop()` loses the link; `down` refuses connects. */
+function fakeNode() {
+  const state = { down: false, connects: 0, cookies: [] as string[], lose: undefined as undefined | ((why: string) => void) }
+  const connect: Connector = async ({ cookie }) => {
+    state.connects++
+    state.cookies.push(cookie)
+    if (state.down) throw Object.assign(new Error('node_not_found'), { code: 'node_not_found' })
+    const client: LiveClient = {
+      peer: 'a@h',
+      evaluate: async () => SYSTEM,
+      call: async () => MEMORY,
+      onLost: (l) => (state.lose = l),
+      close: async () => undefined
+    }
+    return client
+  }
+  return { state, connect, drop: (why: string) => state.lose?.(why) }
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 10))
+  if (!check()) throw new Error('condition never held')
+}
+
+describe('session', () => {
+  it('samples, reconnects with backoff after a loss keeping history, and closes', async () => {
+    const node = fakeNode()
+    const statuses: NodeStatusEvent[] = []
+    let samples = 0
+    const emitted: unknown[] = []
+    const session = await Session.open({
+      node: 'a@h',
+      cookie: 'SECRET',
+      intervalMs: 200,
+      connect: node.connect,
+      backoffMs: { first: 10, max: 40 },
+      historyCapacity: 100,
+      emit: <E extends keyof Events>(event: E, payload: Events[E]) => {
+        emitted.push(payload)
+        if (event === 'node:status') statuses.push(payload as NodeStatusEvent)
+        if (event === 'node:sample') samples++
+      }
+    })
+    expect(session.info()).toMatchObject({ state: 'connected', otpRelease: '25', ertsVersion: '13.1.5', intervalMs: 200 })
+    await until(() => samples >= 1)
+    expect(session.history.latest()?.values.total).toBe(100)
+
+    node.state.down = true
+    node.drop('socket closed')
+    expect(session.info().state).toBe('reconnecting')
+    expect(() => session.live()).toThrow(expect.objectContaining({ code: 'not_connected' }))
+    await until(() => node.state.connects >= 4)
+    const retries = statuses.filter((s) => s.state === 'reconnecting').map((s) => s.retryInMs)
+    expect(retries.slice(0, 4)).toEqual([10, 20, 40, 40])
+    expect(statuses.at(-1)?.error).toMatch(/Reconnect failed/)
+
+    const kept = session.history.size
+    node.state.down = false
+    await until(() => session.info().state === 'connected')
+    await until(() => session.history.size > kept)
+    expect(statuses.at(-1)?.state).toBe('connected')
+    expect(node.state.cookies.every((c) => c === 'SECRET')).toBe(true)
+
+    await session.close()
+    expect(session.info().state).toBe('closed')
+    expect(statuses.at(-1)?.state).toBe('closed')
+    const after = samples
+    await new Promise((r) => setTimeout(r, 300))
+    expect(samples).toBe(after)
+    expect(JSON.stringify(emitted)).not.toContain('SECRET')
+  })
+})
