@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib'
 import { EtfDecodeError } from './errors'
-import * as T from './tags'
+import * as Tags from './tags'
 import { atom, NIL, type AtomTerm, type IntegerTerm, type Term } from './types'
 
 export interface DecodeOptions {
@@ -12,6 +12,43 @@ export interface DecodeOptions {
 
 export const DEFAULT_MAX_DEPTH = 100_000
 export const DEFAULT_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+
+/** Module-local copies of the tags, so the hot switch compares against plain constants. */
+const {
+  VERSION_MAGIC,
+  COMPRESSED,
+  NEW_FLOAT_EXT,
+  BIT_BINARY_EXT,
+  ATOM_CACHE_REF,
+  NEW_PID_EXT,
+  NEW_PORT_EXT,
+  NEWER_REFERENCE_EXT,
+  SMALL_INTEGER_EXT,
+  INTEGER_EXT,
+  FLOAT_EXT,
+  ATOM_EXT,
+  REFERENCE_EXT,
+  PORT_EXT,
+  PID_EXT,
+  SMALL_TUPLE_EXT,
+  LARGE_TUPLE_EXT,
+  NIL_EXT,
+  STRING_EXT,
+  LIST_EXT,
+  BINARY_EXT,
+  SMALL_BIG_EXT,
+  LARGE_BIG_EXT,
+  NEW_FUN_EXT,
+  EXPORT_EXT,
+  NEW_REFERENCE_EXT,
+  SMALL_ATOM_EXT,
+  MAP_EXT,
+  FUN_EXT,
+  ATOM_UTF8_EXT,
+  SMALL_ATOM_UTF8_EXT,
+  V4_PORT_EXT,
+  LOCAL_EXT
+} = Tags
 
 const SMALL_INTS: IntegerTerm[] = Array.from({ length: 256 }, (_, i) => Object.freeze({ kind: 'integer', value: i }) as IntegerTerm)
 
@@ -53,9 +90,9 @@ export function decode(input: Uint8Array, options: DecodeOptions = {}): Term {
 export function decodeAt(input: Uint8Array, offset: number, options: DecodeOptions = {}): { term: Term; end: number } {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   if (offset >= buf.length) throw new EtfDecodeError('no data', offset)
-  if (buf[offset] !== T.VERSION_MAGIC) throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
+  if (buf[offset] !== VERSION_MAGIC) throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
-  if (offset + 1 < buf.length && buf[offset + 1] === T.COMPRESSED) {
+  if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
     const inner = inflate(buf, offset + 2, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED)
     const d = new Decoder(inner, 0, maxDepth)
     const term = d.term()
@@ -82,11 +119,16 @@ function inflate(buf: Buffer, at: number, cap: number): Buffer {
 }
 
 class Decoder {
+  private readonly pool: Frame[] = []
+  /** A plain Uint8Array over the same bytes: its slice() copies into a plain Uint8Array. */
+  private readonly view: Uint8Array
   constructor(
     readonly buf: Buffer,
     public pos: number,
     readonly maxDepth: number
-  ) {}
+  ) {
+    this.view = new Uint8Array(buf.buffer, buf.byteOffset, buf.length)
+  }
 
   fail(message: string, at = this.pos): never {
     throw new EtfDecodeError(message, at)
@@ -120,8 +162,7 @@ class Decoder {
   }
   bytes(n: number): Uint8Array {
     this.need(n)
-    const out = new Uint8Array(n)
-    out.set(this.buf.subarray(this.pos, this.pos + n))
+    const out = this.view.slice(this.pos, this.pos + n)
     this.pos += n
     return out
   }
@@ -135,32 +176,51 @@ class Decoder {
     let len: number
     let utf8: boolean
     switch (tag) {
-      case T.ATOM_EXT:
+      case ATOM_EXT:
         len = this.u16()
         utf8 = false
         break
-      case T.SMALL_ATOM_EXT:
+      case SMALL_ATOM_EXT:
         len = this.u8()
         utf8 = false
         break
-      case T.ATOM_UTF8_EXT:
+      case ATOM_UTF8_EXT:
         len = this.u16()
         utf8 = true
         break
-      case T.SMALL_ATOM_UTF8_EXT:
+      case SMALL_ATOM_UTF8_EXT:
         len = this.u8()
         utf8 = true
         break
-      case T.ATOM_CACHE_REF:
+      case ATOM_CACHE_REF:
         this.fail('ATOM_CACHE_REF without a negotiated atom cache', this.pos - 1)
       // eslint-disable-next-line no-fallthrough
       default:
         this.fail(`expected an atom, got tag ${tag}`, this.pos - 1)
     }
     this.need(len)
-    const name = this.buf.toString(utf8 ? 'utf8' : 'latin1', this.pos, this.pos + len)
+    const b = this.buf
+    const p = this.pos
     this.pos += len
-    return atom(name)
+    let h = utf8 ? len + 7919 : len
+    for (let i = 0; i < len; i++) h = (Math.imul(h, 31) + b[p + i]) | 0
+    const slot = (h ^ (h >>> 12)) & (ATOM_SLOTS - 1)
+    const key = atomKeys[slot]
+    if (key !== undefined && key.length === len && atomUtf8[slot] === utf8) {
+      let same = true
+      for (let i = 0; i < len; i++) {
+        if (key[i] !== b[p + i]) {
+          same = false
+          break
+        }
+      }
+      if (same) return atomVals[slot]
+    }
+    const a = atom(b.toString(utf8 ? 'utf8' : 'latin1', p, p + len))
+    atomKeys[slot] = this.view.slice(p, p + len)
+    atomUtf8[slot] = utf8
+    atomVals[slot] = a
+    return a
   }
 
   atomName(): string {
@@ -171,7 +231,7 @@ class Decoder {
   scalar(): Term {
     const start = this.pos
     const t = this.u8()
-    if (t === T.SMALL_TUPLE_EXT || t === T.LARGE_TUPLE_EXT || t === T.LIST_EXT || t === T.MAP_EXT || t === T.NEW_FUN_EXT || t === T.FUN_EXT) {
+    if (t === SMALL_TUPLE_EXT || t === LARGE_TUPLE_EXT || t === LIST_EXT || t === MAP_EXT || t === NEW_FUN_EXT || t === FUN_EXT) {
       this.fail(`unexpected container tag ${t} in a fun header`, start)
     }
     this.pos = start
@@ -210,24 +270,24 @@ class Decoder {
       const tagAt = this.pos
       const tag = this.u8()
       switch (tag) {
-        case T.SMALL_INTEGER_EXT:
+        case SMALL_INTEGER_EXT:
           value = SMALL_INTS[this.u8()]
           break
-        case T.INTEGER_EXT: {
+        case INTEGER_EXT: {
           const v = this.i32()
           value = v >= 0 && v < 256 ? SMALL_INTS[v] : { kind: 'integer', value: v }
           break
         }
-        case T.SMALL_BIG_EXT:
+        case SMALL_BIG_EXT:
           value = this.bignum(this.u8())
           break
-        case T.LARGE_BIG_EXT: {
+        case LARGE_BIG_EXT: {
           const n = this.u32()
           this.checkCount(n, 1, 'LARGE_BIG_EXT')
           value = this.bignum(n)
           break
         }
-        case T.NEW_FLOAT_EXT: {
+        case NEW_FLOAT_EXT: {
           this.need(8)
           const v = this.buf.readDoubleBE(this.pos)
           this.pos += 8
@@ -235,7 +295,7 @@ class Decoder {
           value = { kind: 'float', value: v }
           break
         }
-        case T.FLOAT_EXT: {
+        case FLOAT_EXT: {
           this.need(31)
           const text = this.buf.toString('latin1', this.pos, this.pos + 31).replace(/\0.*$/s, '')
           this.pos += 31
@@ -244,27 +304,27 @@ class Decoder {
           value = { kind: 'float', value: v }
           break
         }
-        case T.ATOM_EXT:
-        case T.SMALL_ATOM_EXT:
-        case T.ATOM_UTF8_EXT:
-        case T.SMALL_ATOM_UTF8_EXT:
-        case T.ATOM_CACHE_REF:
+        case ATOM_EXT:
+        case SMALL_ATOM_EXT:
+        case ATOM_UTF8_EXT:
+        case SMALL_ATOM_UTF8_EXT:
+        case ATOM_CACHE_REF:
           value = this.atomBody(tag)
           break
-        case T.NIL_EXT:
+        case NIL_EXT:
           value = NIL
           break
-        case T.STRING_EXT: {
+        case STRING_EXT: {
           const n = this.u16()
           value = { kind: 'string', bytes: this.bytes(n) }
           break
         }
-        case T.BINARY_EXT: {
+        case BINARY_EXT: {
           const n = this.u32()
           value = { kind: 'binary', data: this.bytes(n) }
           break
         }
-        case T.BIT_BINARY_EXT: {
+        case BIT_BINARY_EXT: {
           const n = this.u32()
           const bits = this.u8()
           if (n === 0 ? bits !== 0 : bits < 1 || bits > 8) this.fail(`BIT_BINARY_EXT with ${bits} bits in the last byte`, tagAt)
@@ -272,61 +332,61 @@ class Decoder {
           value = bits === 8 || n === 0 ? { kind: 'binary', data } : { kind: 'bitstring', data, bits }
           break
         }
-        case T.NEW_PID_EXT:
-        case T.PID_EXT: {
+        case NEW_PID_EXT:
+        case PID_EXT: {
           const node = this.atomName()
           const id = this.u32()
           const serial = this.u32()
-          const creation = tag === T.NEW_PID_EXT ? this.u32() : this.u8()
+          const creation = tag === NEW_PID_EXT ? this.u32() : this.u8()
           value = { kind: 'pid', node, id, serial, creation }
           break
         }
-        case T.NEW_PORT_EXT:
-        case T.PORT_EXT:
-        case T.V4_PORT_EXT: {
+        case NEW_PORT_EXT:
+        case PORT_EXT:
+        case V4_PORT_EXT: {
           const node = this.atomName()
           let id: bigint
-          if (tag === T.V4_PORT_EXT) {
+          if (tag === V4_PORT_EXT) {
             this.need(8)
             id = this.buf.readBigUInt64BE(this.pos)
             this.pos += 8
           } else id = BigInt(this.u32())
-          const creation = tag === T.PORT_EXT ? this.u8() : this.u32()
+          const creation = tag === PORT_EXT ? this.u8() : this.u32()
           value = { kind: 'port', node, id, creation }
           break
         }
-        case T.NEWER_REFERENCE_EXT:
-        case T.NEW_REFERENCE_EXT: {
+        case NEWER_REFERENCE_EXT:
+        case NEW_REFERENCE_EXT: {
           const n = this.u16()
           if (n > 5) this.fail(`reference with ${n} ID words (at most 5)`, tagAt)
           const node = this.atomName()
-          const creation = tag === T.NEWER_REFERENCE_EXT ? this.u32() : this.u8()
+          const creation = tag === NEWER_REFERENCE_EXT ? this.u32() : this.u8()
           const ids: number[] = []
           for (let i = 0; i < n; i++) ids.push(this.u32())
           value = { kind: 'ref', node, creation, ids }
           break
         }
-        case T.REFERENCE_EXT: {
+        case REFERENCE_EXT: {
           const node = this.atomName()
           const id = this.u32()
           const creation = this.u8()
           value = { kind: 'ref', node, creation, ids: [id] }
           break
         }
-        case T.EXPORT_EXT: {
+        case EXPORT_EXT: {
           const module = this.atomName()
           const name = this.atomName()
           const arity = this.integerField('EXPORT_EXT arity')
           value = { kind: 'export', module, name, arity }
           break
         }
-        case T.LOCAL_EXT:
+        case LOCAL_EXT:
           this.pos = tagAt
           value = { kind: 'local', bytes: this.bytes(this.buf.length - tagAt) }
           break
-        case T.SMALL_TUPLE_EXT:
-        case T.LARGE_TUPLE_EXT: {
-          const n = tag === T.SMALL_TUPLE_EXT ? this.u8() : this.u32()
+        case SMALL_TUPLE_EXT:
+        case LARGE_TUPLE_EXT: {
+          const n = tag === SMALL_TUPLE_EXT ? this.u8() : this.u32()
           if (n === 0) value = { kind: 'tuple', elements: [] }
           else {
             this.checkCount(n, 1, 'tuple')
@@ -334,13 +394,13 @@ class Decoder {
           }
           break
         }
-        case T.LIST_EXT: {
+        case LIST_EXT: {
           const n = this.u32()
           this.checkCount(n + 1, 1, 'list')
           this.push(stack, F_LIST, n + 1, tagAt)
           break
         }
-        case T.MAP_EXT: {
+        case MAP_EXT: {
           const n = this.u32()
           if (n === 0) value = { kind: 'map', entries: [] }
           else {
@@ -349,7 +409,7 @@ class Decoder {
           }
           break
         }
-        case T.NEW_FUN_EXT: {
+        case NEW_FUN_EXT: {
           const size = this.u32()
           if (size < 1 || size - 1 > this.buf.length - tagAt) this.fail(`NEW_FUN_EXT size ${size} overruns the input`, tagAt)
           const arity = this.u8()
@@ -366,7 +426,7 @@ class Decoder {
           else this.push(stack, F_FUN, numFree, tagAt).fun = fun
           break
         }
-        case T.FUN_EXT: {
+        case FUN_EXT: {
           const numFree = this.u32()
           this.checkCount(numFree, 1, 'fun free variables')
           const pid = this.scalar()
@@ -378,7 +438,7 @@ class Decoder {
           else this.push(stack, F_FUN, numFree, tagAt).fun = fun
           break
         }
-        case T.COMPRESSED:
+        case COMPRESSED:
           this.fail('COMPRESSED is only allowed at the top level', tagAt)
         // eslint-disable-next-line no-fallthrough
         default:
@@ -388,14 +448,24 @@ class Decoder {
         const top = stack[stack.length - 1]
         if (top === undefined) return value
         value = this.add(top, value)
-        if (value !== undefined) stack.pop()
+        if (value !== undefined) this.pool.push(stack.pop() as Frame)
       }
     }
   }
 
   push(stack: Frame[], type: number, count: number, at: number): Frame {
     if (stack.length >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`, at)
-    const f: Frame = { type, items: new Array<Term>(type === F_MAP ? count >>> 1 : type === F_LIST ? count - 1 : count), index: 0, count, key: undefined, fun: undefined }
+    const items = new Array<Term>(type === F_MAP ? count >>> 1 : type === F_LIST ? count - 1 : count)
+    let f = this.pool.pop()
+    if (f === undefined) f = { type, items, index: 0, count, key: undefined, fun: undefined }
+    else {
+      f.type = type
+      f.items = items
+      f.index = 0
+      f.count = count
+      f.key = undefined
+      f.fun = undefined
+    }
     stack.push(f)
     return f
   }
@@ -424,6 +494,12 @@ class Decoder {
     }
   }
 }
+
+/** A direct-mapped cache from atom bytes to interned atom terms: repeated atoms cost no string. */
+const ATOM_SLOTS = 4096
+const atomKeys: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(ATOM_SLOTS).fill(undefined)
+const atomUtf8: boolean[] = new Array<boolean>(ATOM_SLOTS).fill(false)
+const atomVals: AtomTerm[] = new Array<AtomTerm>(ATOM_SLOTS)
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER)

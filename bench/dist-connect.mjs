@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Connect latency: EPMD lookup + TCP + version-6 handshake + the first rpc
+// (erlang:system_info(otp_release)), median over RUNS fresh connections to a local OTP node.
+//
+//   node --expose-gc bench/dist-connect.mjs [RUNS]      (or: npm run bench -- dist-connect)
+//
+// Needs Erlang/OTP on PATH; loads the TypeScript sources through Vite's SSR loader (no build).
+// Anchor, same run: an erl node connecting to the same node (net_kernel:connect_node + one
+// erpc call, timed inside that node with timer:tc). Target: median < 50 ms.
+import { createServer } from 'vite'
+
+const runs = Number(process.argv[2] ?? 20)
+const vite = await createServer({
+  root: new URL('..', import.meta.url).pathname,
+  configFile: false,
+  logLevel: 'error',
+  appType: 'custom',
+  server: { middlewareMode: true, hmr: false, ws: false },
+  optimizeDeps: { noDiscovery: true, include: [] }
+})
+const { connectNode, atom } = await vite.ssrLoadModule('/src/main/dist/client.ts')
+const { startNode } = await vite.ssrLoadModule('/test/support/erl-node.ts')
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const target = await startNode()
+const peer = await startNode({ cookie: target.cookie })
+try {
+  const times = []
+  for (let i = 0; i < runs + 2; i++) {
+    const t0 = process.hrtime.bigint()
+    const c = await connectNode({ node: target.name, cookie: target.cookie })
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6
+    c.close()
+    if (i >= 2) times.push(ms)
+  }
+  const anchorClient = await connectNode({ node: peer.name, cookie: peer.cookie })
+  const anchor = []
+  for (let i = 0; i < runs; i++) {
+    const r = await anchorClient.eval(
+      `{T, _} = timer:tc(fun() -> true = net_kernel:connect_node(Target), erpc:call(Target, erlang, system_info, [otp_release]) end),
+       erlang:disconnect_node(Target), timer:sleep(20), T`,
+      { Target: atom(target.name) }
+    )
+    anchor.push(Number(r.value) / 1000)
+  }
+  anchorClient.close()
+  const sorted = [...times].sort((a, b) => a - b)
+  console.log(`erlscope connect (EPMD + handshake + first rpc), ${runs} runs:`)
+  console.log(`  median ${median(times).toFixed(2)} ms, min ${sorted[0].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms (target < 50 ms)`)
+  console.log(`anchor: erl node connect_node + erpc, median ${median(anchor).toFixed(2)} ms`)
+  console.log(`ratio erlscope/erl: ${(median(times) / median(anchor)).toFixed(2)}x`)
+} finally {
+  await Promise.all([target.stop(), peer.stop()])
+  await vite.close()
+}
