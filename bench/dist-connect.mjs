@@ -46,7 +46,9 @@ try {
   anchorClient.close()
   const sorted = [...times].sort((a, b) => a - b)
   console.log(`erlscope connect (EPMD + handshake + first rpc), ${runs} runs:`)
-  console.log(`  median ${median(times).toFixed(2)} ms, min ${sorted[0].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms (target < 50 ms)`)
+  console.log(
+    `  median ${median(times).toFixed(2)} ms, min ${sorted[0].toFixed(2)} ms, max ${sorted[sorted.length - 1].toFixed(2)} ms (target < 50 ms)`
+  )
   console.log(`anchor: erl node connect_node + erpc, median ${median(anchor).toFixed(2)} ms`)
   console.log(`ratio erlscope/erl: ${(median(times) / median(anchor)).toFixed(2)}x`)
 } finally {

@@ -27,7 +27,11 @@ const node = await startNode({ args: ['+P', '2000000'] })
 let client
 try {
   client = await connectNode({ node: node.name, cookie: node.cookie, timeoutMs: 20_000 })
-  await client.eval(`[spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, N)], ok`, { N: { kind: 'integer', value: procs } }, 120_000)
+  await client.eval(
+    `[spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, N)], ok`,
+    { N: { kind: 'integer', value: procs } },
+    120_000
+  )
   const reply = await client.eval(
     `B = term_to_binary([process_info(P) || P <- processes()]),
      Native = [element(1, timer:tc(erlang, binary_to_term, [B])) || _ <- lists:seq(1, 5)],
@@ -50,8 +54,12 @@ try {
   const oursUs = median(ours)
   const mb = bytes.length / 1e6
   console.log(`term: process_info/1 of ${count} processes, ${mb.toFixed(1)} MB of external term format`)
-  console.log(`node binary_to_term : ${(nativeUs / 1000).toFixed(1)} ms  (${(mb / (nativeUs / 1e6)).toFixed(0)} MB/s)`)
-  console.log(`erlscope decode()   : ${(oursUs / 1000).toFixed(1)} ms  (${(mb / (oursUs / 1e6)).toFixed(0)} MB/s)`)
+  console.log(
+    `node binary_to_term : ${(nativeUs / 1000).toFixed(1)} ms  (${(mb / (nativeUs / 1e6)).toFixed(0)} MB/s)`
+  )
+  console.log(
+    `erlscope decode()   : ${(oursUs / 1000).toFixed(1)} ms  (${(mb / (oursUs / 1e6)).toFixed(0)} MB/s)`
+  )
   console.log(`ratio erlscope/native: ${(oursUs / nativeUs).toFixed(2)}x  (target <= 4x)`)
 } finally {
   client?.close()

@@ -10,10 +10,17 @@ import { AppError } from '../../src/main/app-error'
 const VALUE_FLAGS = ['cookie', 'host', 'by', 'limit', 'timeout', 'top']
 
 /** Runs a node command the way the dispatcher does: AppErrors become a sentence on stderr and exit 1. */
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {}
+): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
-  const io: CliIo = { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n'), env: { HOME: '/nonexistent', ...env } }
+  const io: CliIo = {
+    out: (t) => (out += t + '\n'),
+    err: (t) => (err += t + '\n'),
+    env: { HOME: '/nonexistent', ...env }
+  }
   const [name, ...rest] = argv
   const cmd = nodeCommands.find((c) => c.name === name)
   if (!cmd) throw new Error(`no command ${name}`)
@@ -40,7 +47,9 @@ describe('erlscope nodes', () => {
     expect(r.code).toBe(0)
     expect(r.out).toContain(n.name)
     const j = await run(['nodes', '--json'])
-    expect(JSON.parse(j.out)).toEqual(expect.arrayContaining([expect.objectContaining({ name: n.alive, node: n.name })]))
+    expect(JSON.parse(j.out)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: n.alive, node: n.name })])
+    )
   })
 })
 
@@ -94,7 +103,13 @@ describe('erlscope memory', () => {
 
 describe('erlscope eval', () => {
   it('prints the result in Erlang syntax', async () => {
-    const r = await run(['eval', n.name, '{self(), <<"a">>, #{a => 1}, [1.5, ok, "str"]}', '--cookie', n.cookie])
+    const r = await run([
+      'eval',
+      n.name,
+      '{self(), <<"a">>, #{a => 1}, [1.5, ok, "str"]}',
+      '--cookie',
+      n.cookie
+    ])
     expect(r.code).toBe(0)
     expect(r.out.trim()).toMatch(/^\{<0\.\d+\.0>,<<"a">>,#\{a => 1\},\[1\.5,ok,"str"\]\}$/)
   })

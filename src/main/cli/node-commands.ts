@@ -7,7 +7,17 @@ import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './comm
 import { resolveCookie, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
 
-export const MEMORY_KEYS = ['total', 'processes', 'processes_used', 'system', 'atom', 'atom_used', 'binary', 'code', 'ets'] as const
+export const MEMORY_KEYS = [
+  'total',
+  'processes',
+  'processes_used',
+  'system',
+  'atom',
+  'atom_used',
+  'binary',
+  'code',
+  'ets'
+] as const
 
 function nodeArg(args: ParsedArgs, usage: string): string {
   const node = args.positional[0]
@@ -16,7 +26,12 @@ function nodeArg(args: ParsedArgs, usage: string): string {
 }
 
 /** Connects, runs `fn`, always closes. */
-export async function withNode<T>(args: ParsedArgs, io: CliIo, usage: string, fn: (c: NodeClient) => Promise<T>): Promise<T> {
+export async function withNode<T>(
+  args: ParsedArgs,
+  io: CliIo,
+  usage: string,
+  fn: (c: NodeClient) => Promise<T>
+): Promise<T> {
   const node = nodeArg(args, usage)
   const cookie = resolveCookie(args, io)
   const timeoutMs = resolveTimeout(args, 10_000)
@@ -102,11 +117,16 @@ const evalCommand: CliCommand = {
   summary: 'evaluate an Erlang expression on a node (erl_eval; loads no code) and print the result',
   async run(args, io) {
     const source = args.positional.slice(1).join(' ')
-    if (source.trim() === '') throw new AppError('invalid_request', `What to evaluate? Usage: erlscope ${this.usage}`)
+    if (source.trim() === '')
+      throw new AppError('invalid_request', `What to evaluate? Usage: erlscope ${this.usage}`)
     const out = await withNode(args, io, this.usage, async (c) => {
       const value = await c.eval(source, {}, resolveTimeout(args, 30_000))
       return args.flags.has('json')
-        ? JSON.stringify({ node: c.peerName, result: c.format(value), value: termToJson(value, c.peerName) }, null, 2)
+        ? JSON.stringify(
+            { node: c.peerName, result: c.format(value), value: termToJson(value, c.peerName) },
+            null,
+            2
+          )
         : c.format(value)
     })
     io.out(out)

@@ -22,7 +22,11 @@ export function resolveCookie(args: ParsedArgs, io: CliIo): string {
     )
   }
   const cookie = text.trim()
-  if (cookie === '') throw new AppError('invalid_request', `The cookie file ${path} is empty: pass --cookie or set ERLSCOPE_COOKIE.`)
+  if (cookie === '')
+    throw new AppError(
+      'invalid_request',
+      `The cookie file ${path} is empty: pass --cookie or set ERLSCOPE_COOKIE.`
+    )
   return cookie
 }
 
@@ -31,6 +35,7 @@ export function resolveTimeout(args: ParsedArgs, fallback: number): number {
   const t = flagString(args, 'timeout')
   if (t === undefined) return fallback
   const n = Number(t)
-  if (!Number.isFinite(n) || n <= 0) throw new AppError('invalid_request', `--timeout takes a number of milliseconds, not '${t}'.`)
+  if (!Number.isFinite(n) || n <= 0)
+    throw new AppError('invalid_request', `--timeout takes a number of milliseconds, not '${t}'.`)
   return n
 }

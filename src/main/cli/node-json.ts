@@ -32,7 +32,10 @@ export function termToJson(t: Term, localNode?: string): Json {
       return Array.from(t.bytes)
     case 'list':
       if (t.tail.kind === 'nil') return t.elements.map((e) => termToJson(e, localNode))
-      return { improper_list: t.elements.map((e) => termToJson(e, localNode)), tail: termToJson(t.tail, localNode) }
+      return {
+        improper_list: t.elements.map((e) => termToJson(e, localNode)),
+        tail: termToJson(t.tail, localNode)
+      }
     case 'tuple':
       return { tuple: t.elements.map((e) => termToJson(e, localNode)) }
     case 'map':
