@@ -1,4 +1,197 @@
-import type { CliCommand } from './command'
+import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/contract/dump'
+import { AppError } from '../app-error'
+import { DumpFile, fmtBytes } from '../crashdump/dump-file'
+import { indexDumpFile } from '../crashdump/indexer'
+import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
+
+async function openDump(args: ParsedArgs): Promise<DumpFile> {
+  const path = args.positional[0]
+  if (!path) throw new AppError('invalid_request', 'Give the path of a crash dump, e.g. erlscope report erl_crash.dump.')
+  return DumpFile.open(await indexDumpFile(path))
+}
+
+const memoryKeys = ['total', 'processes', 'processes_used', 'system', 'atom', 'atom_used', 'binary', 'code', 'ets'] as const
+
+function reportJson(s: DumpSummary): unknown {
+  const proc = (r: DumpProcessRow): unknown => ({
+    pid: r.pid,
+    name: r.name,
+    currentFunction: r.currentFunction,
+    spawnedAs: r.spawnedAs,
+    state: r.state,
+    messageQueueLength: r.messageQueueLength,
+    memoryBytes: r.memoryBytes,
+    memoryEstimateBytes: r.memoryEstimateBytes
+  })
+  return {
+    path: s.path,
+    size: s.size,
+    dumpVersion: s.header.dumpVersion,
+    created: s.header.created,
+    slogan: s.header.slogan,
+    systemVersion: s.header.systemVersion,
+    node: s.header.nodeName,
+    wordSize: s.header.wordSize,
+    explanation: s.explanation,
+    truncated: s.truncated,
+    memory: Object.fromEntries(memoryKeys.map((k) => [k, s.memory[k]])),
+    counts: {
+      processes: s.counts.processes,
+      ports: s.counts.ports,
+      ets: s.counts.ets,
+      timers: s.counts.timers,
+      funs: s.counts.funs,
+      atoms: s.counts.atoms,
+      modules: s.counts.modules
+    },
+    processStates: s.processStates,
+    topProcessesByMemory: s.topByMemory.map(proc),
+    topProcessesByMailbox: s.topByMailbox.map(proc),
+    ports: s.ports,
+    topEts: s.topEts.map((t) => ({ owner: t.owner, name: t.name, table: t.table, type: t.type, objects: t.objects, bytes: t.bytes })),
+    findings: s.findings
+  }
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length)
+}
+
+function reportText(s: DumpSummary, top: number): string {
+  const h = s.header
+  const out: string[] = []
+  const mem = (v: number | null): string => (v === null ? '?' : fmtBytes(v))
+  out.push(`Crash dump ${s.path} (${fmtBytes(s.size)}, format ${h.dumpVersion})`)
+  if (s.truncated) out.push('', `!! TRUNCATED: ${s.truncated.message}`)
+  out.push('', `Created:        ${h.created ?? '?'}`, `Node:           ${h.nodeName ?? '?'}`, `System version: ${h.systemVersion ?? '?'}`)
+  out.push(`Slogan:         ${h.slogan ?? '?'}`, '', `What happened:  ${s.explanation.title}`, `                ${s.explanation.detail}`)
+  if (s.explanation.reason) out.push(`Reason:         ${s.explanation.reason}`)
+  if (s.findings.length > 0) {
+    out.push('', 'Findings:')
+    for (const f of s.findings) out.push(`  - ${f}`)
+  }
+  out.push('', 'Memory:')
+  for (const k of memoryKeys) {
+    const v = s.memory[k]
+    const share = v !== null && s.memory.total ? ` (${((v / s.memory.total) * 100).toFixed(1)} %)` : ''
+    out.push(`  ${pad(k, 15)} ${pad(mem(v), 12)}${k === 'total' ? '' : share}`)
+  }
+  const c = s.counts
+  out.push('', `Counts: ${c.processes} processes, ${c.ports} ports, ${c.ets} ETS tables, ${c.timers} timers, ${c.funs} funs, ${c.atoms ?? '?'} atoms${s.limits.atoms.limit ? ` (limit ${s.limits.atoms.limit})` : ''}, ${c.modules} modules`)
+  out.push(`Process states: ${s.processStates.map((x) => `${x.state} ${x.count}`).join(', ')}`)
+  const table = (title: string, rows: DumpProcessRow[]): void => {
+    if (rows.length === 0) return
+    out.push('', title)
+    out.push(`  ${pad('pid', 16)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('name', 24)} current function`)
+    for (const r of rows.slice(0, top)) {
+      const m = r.memoryBytes ?? r.memoryEstimateBytes
+      out.push(`  ${pad(r.pid, 16)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(r.name ?? r.spawnedAs ?? '', 24)} ${r.currentFunction ?? ''}`)
+    }
+  }
+  table('Top processes by memory:', s.topByMemory)
+  table('Top processes by mailbox:', s.topByMailbox)
+  if (s.ports.total > 0) {
+    const k = s.ports.byKind
+    out.push('', `Ports: ${s.ports.total} (tcp ${k.tcp}, udp ${k.udp}, sctp ${k.sctp}, file ${k.file}, external ${k.external}, other ${k.other})`)
+  }
+  if (s.topEts.length > 0) {
+    out.push('', 'Largest ETS tables:')
+    for (const t of s.topEts.slice(0, top)) out.push(`  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}`)
+  }
+  return out.join('\n')
+}
+
+function processJson(r: DumpProcessRow): string {
+  return JSON.stringify({
+    pid: r.pid,
+    name: r.name,
+    spawnedAs: r.spawnedAs,
+    state: r.state,
+    messageQueueLength: r.messageQueueLength,
+    reductions: r.reductions,
+    stackHeapWords: r.stackHeapWords,
+    memoryBytes: r.memoryBytes,
+    memoryEstimateBytes: r.memoryEstimateBytes,
+    currentFunction: r.currentFunction
+  })
+}
+
+const SORT_KEYS: Record<string, ProcessSortKey> = {
+  memory: 'memory',
+  mailbox: 'messageQueueLength',
+  msgq: 'messageQueueLength',
+  reductions: 'reductions',
+  pid: 'pid',
+  name: 'name',
+  heap: 'stackHeapWords'
+}
+
+async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Promise<void> {
+  const ws = (await dump.header()).wordSize
+  const p = dump.index.procs
+  const json = args.flags.has('json')
+  const by = flagString(args, 'by')
+  const limitFlag = flagString(args, 'limit')
+  const limit = limitFlag ? Math.max(0, Number(limitFlag) || 0) : json ? Infinity : 30
+  const sortBy = by ? SORT_KEYS[by] : undefined
+  if (by && !sortBy) throw new AppError('invalid_request', `Unknown --by '${by}': use ${Object.keys(SORT_KEYS).join(', ')}.`)
+  let rows: number[] | Int32Array
+  if (sortBy) {
+    rows = await dump.sortedRows(sortBy, sortBy !== 'pid' && sortBy !== 'name')
+  } else rows = Int32Array.from({ length: p.count }, (_, i) => i)
+  const n = Math.min(rows.length, limit)
+  if (json) {
+    // Streamed in chunks: a 1M-process dump never becomes one string.
+    let chunk = '['
+    for (let i = 0; i < n; i++) {
+      chunk += `${i === 0 ? '\n' : ',\n'}${processJson(dump.row(rows[i], ws))}`
+      if (chunk.length > 1 << 16) {
+        io.out(`${chunk}\n`)
+        chunk = ''
+      }
+    }
+    io.out(`${chunk}${n === 0 ? '' : '\n'}]\n`)
+    return
+  }
+  io.out(`${pad('pid', 16)} ${pad('state', 10)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('reductions', 12)} ${pad('name / spawned as', 32)} current function`)
+  for (let i = 0; i < n; i++) {
+    const r = dump.row(rows[i], ws)
+    const m = r.memoryBytes ?? r.memoryEstimateBytes
+    io.out(`${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`)
+  }
+  if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)
+}
 
 /** Crash-dump subcommands (report, processes). */
-export const dumpCommands: CliCommand[] = []
+export const dumpCommands: CliCommand[] = [
+  {
+    name: 'report',
+    usage: 'report DUMP [--json] [--top N]',
+    summary: 'triage a crash dump: what happened, memory, counts, top processes',
+    async run(args, io) {
+      const dump = await openDump(args)
+      try {
+        const s = await dump.summary('cli')
+        if (args.flags.has('json')) io.out(JSON.stringify(reportJson(s), null, 2))
+        else io.out(reportText(s, Math.max(1, Number(flagString(args, 'top')) || 10)))
+        return 0
+      } finally {
+        await dump.close()
+      }
+    }
+  },
+  {
+    name: 'processes',
+    usage: 'processes DUMP [--json] [--by memory|mailbox|reductions] [--limit N]',
+    summary: "list a crash dump's processes (all of them with --json)",
+    async run(args, io) {
+      const dump = await openDump(args)
+      try {
+        await writeProcesses(dump, args, io)
+        return 0
+      } finally {
+        await dump.close()
+      }
+    }
+  }
+]

@@ -1,7 +1,502 @@
-/** Crash-dump channels (open, index progress, sections). */
-export interface DumpApi {}
+/**
+ * Crash-dump channels: open (indexing with progress and cancel), triage summary, a paged
+ * process table, one process (decoded messages, dictionary, stack), and every other section
+ * as a typed table.
+ *
+ * Everything crossing IPC is plain JSON data: numbers that may exceed 2^53 (bignums in terms)
+ * are decimal strings, bytes are base64 strings, text is already decoded (latin1 or UTF-8).
+ * Nothing here is HTML: render it as text.
+ */
 
-export interface DumpEvents {}
+/** `erlang:memory()` categories as written in a dump's `=memory` section, in bytes. */
+export interface DumpMemory {
+  total: number | null
+  processes: number | null
+  processes_used: number | null
+  system: number | null
+  atom: number | null
+  atom_used: number | null
+  binary: number | null
+  code: number | null
+  ets: number | null
+}
 
-export const dumpRequestChannels: Record<keyof DumpApi, true> = {}
-export const dumpEventChannels: Record<keyof DumpEvents, true> = {}
+export interface DumpOpened {
+  dumpId: string
+  path: string
+  /** File size in bytes. */
+  size: number
+  /** `0.1` … `0.5`. */
+  dumpVersion: string
+  /** Number of `=tag[:id]` sections found. */
+  sections: number
+  processCount: number
+  /** Set when the dump has no `=end` (see DumpSummary.truncated). */
+  truncated: DumpTruncation | null
+  indexMs: number
+}
+
+export interface DumpProgress {
+  dumpId: string
+  path: string
+  bytesRead: number
+  totalBytes: number
+  /** `indexing` while reading, `done` / `cancelled` / `failed` on the last event. */
+  phase: 'indexing' | 'done' | 'cancelled' | 'failed'
+}
+
+export interface RecentDump {
+  path: string
+  size: number
+  openedAt: number
+  slogan: string | null
+  nodeName: string | null
+}
+
+export interface DumpTruncation {
+  /** The section the file stops in, e.g. `proc_heap:<0.77.0>`. */
+  cutInSection: string
+  /** Byte offset where the data stops. */
+  cutAtByte: number
+  /** From `=abort:REASON`, e.g. `CRASH DUMP SIZE LIMIT REACHED`; null when the file just ends. */
+  abortReason: string | null
+  /** One sentence for a banner. */
+  message: string
+}
+
+export type SloganCategory =
+  | 'process_heap'
+  | 'binary'
+  | 'allocation'
+  | 'boot_failure'
+  | 'application_failure'
+  | 'requested'
+  | 'system_limit'
+  | 'child_setup'
+  | 'halt'
+  | 'other'
+
+export interface SloganExplanation {
+  category: SloganCategory
+  /** A short headline, e.g. "A process heap could not grow". */
+  title: string
+  /** Plain-language explanation with what to look at next. */
+  detail: string
+  /** The reason term quoted in the slogan, when there is one. */
+  reason: string | null
+  /** Bytes the allocator asked for (allocation failures). */
+  requestedBytes: number | null
+}
+
+export interface DumpHeader {
+  dumpVersion: string
+  created: string | null
+  slogan: string | null
+  systemVersion: string | null
+  compiled: string | null
+  taints: string | null
+  atoms: number | null
+  callingThread: string | null
+  /** 8 when the system version says `[64-bit]`, else 4. */
+  wordSize: 4 | 8
+  /** `'name@host'` from `=node:` (quoted as in the dump), else null. */
+  nodeName: string | null
+  /** OTP release guessed from the system version (`25`, `R16B03` …). */
+  otpRelease: string | null
+}
+
+export type ProcessSortKey =
+  | 'pid'
+  | 'name'
+  | 'state'
+  | 'messageQueueLength'
+  | 'reductions'
+  | 'memory'
+  | 'stackHeapWords'
+  | 'currentFunction'
+
+export interface ProcessQuery {
+  sortBy?: ProcessSortKey
+  descending?: boolean
+  /** Case-insensitive substring over pid, name, spawnedAs and currentFunction. */
+  filter?: string
+  /** Only these states (`Waiting`, `Running` …). */
+  states?: string[]
+  offset?: number
+  /** At most 5000. */
+  limit?: number
+}
+
+export interface DumpProcessRow {
+  /** As written, `<0.65.0>`. */
+  pid: string
+  /** Registered name, or null. */
+  name: string | null
+  spawnedAs: string | null
+  state: string | null
+  messageQueueLength: number
+  reductions: number
+  /** `Stack+heap` in words. */
+  stackHeapWords: number
+  oldHeapWords: number
+  /** `Memory:` in bytes; null in dumps before R16B02, which do not have it. */
+  memoryBytes: number | null
+  /** (Stack+heap + OldHeap) × word size: used when memoryBytes is null. */
+  memoryEstimateBytes: number
+  /** `Current call`, else `Last scheduled in for`, else the program counter's function. */
+  currentFunction: string | null
+}
+
+export interface ProcessPage {
+  total: number
+  /** Matching rows before paging (equal to total without a filter). */
+  matched: number
+  offset: number
+  rows: DumpProcessRow[]
+}
+
+/** A decoded Erlang term, ready to print. `missing` marks what the dump did not contain. */
+export type DumpTerm =
+  | { kind: 'int'; value: string }
+  | { kind: 'float'; value: string }
+  | { kind: 'atom'; name: string }
+  | { kind: 'nil' }
+  | { kind: 'tuple'; items: DumpTerm[] }
+  /** A proper list when `tail` is absent; `more` counts elements left out. */
+  | { kind: 'list'; items: DumpTerm[]; tail?: DumpTerm; more?: number }
+  /** A list of printable character codes, shown as a string. */
+  | { kind: 'string'; value: string }
+  | { kind: 'map'; entries: { key: DumpTerm; value: DumpTerm }[]; more?: number }
+  | {
+      kind: 'binary'
+      /** Size in bytes (of the whole binary). */
+      size: number
+      /** Extra bits in the last byte of a bitstring, when not byte-aligned. */
+      bits?: number
+      /** The first bytes (at most 1 KiB) as base64. */
+      base64: string
+      /** Those bytes as text when they are printable. */
+      text?: string
+      /** `heap`, `refc` or `sub`. */
+      storage: 'heap' | 'refc' | 'sub' | 'external'
+      /** True when `base64` holds fewer bytes than `size`. */
+      elided: boolean
+    }
+  | { kind: 'pid'; text: string }
+  | { kind: 'port'; text: string }
+  | { kind: 'ref'; text: string }
+  | { kind: 'fun'; text: string }
+  | {
+      kind: 'missing'
+      reason:
+        | 'incomplete_heap'
+        | 'nonexisting_binary'
+        | 'truncated_binary'
+        | 'dist_message'
+        | 'unparsable'
+        | 'too_deep'
+        | 'too_large'
+      text: string
+    }
+
+export interface StackFrame {
+  /** `return` (return address), `catch`, or `var` (a y register). */
+  kind: 'return' | 'catch' | 'var'
+  /** `y0`, or the frame address. */
+  label: string
+  /** For return/catch: `m:f/a + off`, or the raw text. */
+  text?: string
+  term?: DumpTerm
+}
+
+export interface DumpProcessDetail {
+  row: DumpProcessRow
+  /** Every `Key: value` line of the `=proc` section, in order. */
+  fields: { key: string; value: string }[]
+  spawnedBy: string | null
+  links: string[]
+  monitors: string[]
+  monitoredBy: string[]
+  /** Messages shown (the first `messageLimit`); `messagesTotal` counts them all. */
+  messages: { term: DumpTerm; seqTraceToken?: DumpTerm }[]
+  messagesTotal: number
+  dictionary: { key: DumpTerm; value: DumpTerm }[] | null
+  stack: StackFrame[] | null
+  ets: DumpEtsTable[]
+  timers: DumpTimer[]
+  /** Which parts the dump did not include (e.g. heap not dumped, cut by truncation). */
+  notes: string[]
+}
+
+export interface ProcessDetailOptions {
+  /** Messages to decode from `messageOffset` (default 0, 100; at most 1000). */
+  messageOffset?: number
+  messageLimit?: number
+}
+
+export interface DumpEtsTable {
+  owner: string
+  /** Table id as printed (`Table:`), a number or `#Ref<…>`. */
+  table: string
+  name: string | null
+  type: string | null
+  protection: string | null
+  objects: number | null
+  words: number | null
+  /** words × word size. */
+  bytes: number | null
+  buckets: number | null
+  fields: { key: string; value: string }[]
+}
+
+export interface DumpPort {
+  id: string
+  state: string | null
+  connected: string | null
+  name: string | null
+  /** `linked-in driver`, `external process`, `forker process` … */
+  controls: string | null
+  /** Driver or command, e.g. `tcp_inet`, `efile`. */
+  driver: string | null
+  kind: 'tcp' | 'udp' | 'sctp' | 'file' | 'external' | 'other'
+  links: string[]
+  monitors: string[]
+  input: number | null
+  output: number | null
+  queue: number | null
+  fields: { key: string; value: string }[]
+}
+
+export interface DumpTimer {
+  /** Owner pid or registered name as written. */
+  owner: string
+  message: string | null
+  timeLeftMs: number | null
+}
+
+export interface DumpAllocatorInstance {
+  /** `binary_alloc[3]`, `sys_alloc`, `mseg_alloc[0]` … */
+  id: string
+  name: string
+  instance: number | null
+  /** Summed `blocks size` over mbcs, mbcs_pool and sbcs (current). */
+  blocksSize: number | null
+  /** Summed `carriers size` (current). */
+  carriersSize: number | null
+  usage: number | null
+  lines: { key: string; values: string[] }[]
+}
+
+export interface DumpAllocatorSummary {
+  name: string
+  instances: number
+  blocksSize: number
+  carriersSize: number
+  usage: number | null
+}
+
+export interface DumpScheduler {
+  /** `scheduler:1`, `dirty_cpu_scheduler:9`, `dirty_cpu_run_queue` … */
+  id: string
+  type: 'normal' | 'dirty_cpu' | 'dirty_io' | 'dirty_cpu_run_queue' | 'dirty_io_run_queue'
+  currentProcess: string | null
+  currentPort: string | null
+  runQueueLength: number | null
+  sleepInfo: string | null
+  fields: { key: string; value: string }[]
+  /** `Current Process Limited Stack Trace` lines. */
+  stackTrace: string[]
+}
+
+export interface DumpNodeConnection {
+  kind: 'visible' | 'hidden' | 'not_connected'
+  name: string
+  controller: string | null
+  creation: string | null
+  remoteLinks: string[]
+  remoteMonitors: string[]
+  fields: { key: string; value: string }[]
+}
+
+export interface DumpNodes {
+  thisNode: string | null
+  distributed: boolean
+  connections: DumpNodeConnection[]
+}
+
+export interface DumpModule {
+  name: string
+  currentSize: number | null
+  oldSize: number | null
+  /** Decoded module attributes and compile info, printed (when the dump has them). */
+  attributes: string | null
+  compileInfo: string | null
+}
+
+export interface DumpModules {
+  currentCode: number | null
+  oldCode: number | null
+  modules: DumpModule[]
+}
+
+export interface DumpFun {
+  module: string
+  uniq: string | null
+  index: number | null
+  address: string | null
+  refc: number | null
+  nativeAddress: string | null
+}
+
+export interface DumpHashTable {
+  name: string
+  size: number | null
+  used: number | null
+  objs: number | null
+  depth: number | null
+}
+
+export interface DumpIndexTable {
+  name: string
+  size: number | null
+  limit: number | null
+  entries: number | null
+}
+
+export interface DumpAllocatedArea {
+  name: string
+  allocated: number | null
+  used: number | null
+}
+
+export interface DumpPersistentTerm {
+  key: DumpTerm
+  value: DumpTerm
+}
+
+/** One section of the dump as an index entry (for a raw view). */
+export interface DumpSectionEntry {
+  tag: string
+  id: string | null
+  offset: number
+  length: number
+}
+
+export type SectionKind =
+  | 'allocators'
+  | 'ets'
+  | 'ports'
+  | 'timers'
+  | 'schedulers'
+  | 'nodes'
+  | 'modules'
+  | 'funs'
+  | 'atoms'
+  | 'persistent_terms'
+  | 'internal_tables'
+  | 'memory'
+  | 'index'
+
+export interface SectionQuery {
+  /** Paging for long tables (atoms, funs, ets, ports, timers, index). */
+  offset?: number
+  limit?: number
+  /** Case-insensitive substring filter on the rows' text. */
+  filter?: string
+}
+
+/** Each kind of section as its own typed table. */
+export type DumpSection =
+  | {
+      kind: 'allocators'
+      summary: DumpAllocatorSummary[]
+      instances: DumpAllocatorInstance[]
+      /** Lines of `=allocator:` sections that are not alloc_util instances (mseg, erts_mmap …). */
+    }
+  | { kind: 'ets'; total: number; rows: DumpEtsTable[] }
+  | { kind: 'ports'; total: number; rows: DumpPort[] }
+  | { kind: 'timers'; total: number; rows: DumpTimer[] }
+  | { kind: 'schedulers'; rows: DumpScheduler[] }
+  | { kind: 'nodes'; nodes: DumpNodes }
+  | { kind: 'modules'; total: number; modules: DumpModules }
+  | { kind: 'funs'; total: number; rows: DumpFun[] }
+  | { kind: 'atoms'; total: number; limit: number | null; rows: string[] }
+  | { kind: 'persistent_terms'; total: number; rows: DumpPersistentTerm[] }
+  | {
+      kind: 'internal_tables'
+      hashTables: DumpHashTable[]
+      indexTables: DumpIndexTable[]
+      allocatedAreas: DumpAllocatedArea[]
+    }
+  | { kind: 'memory'; memory: DumpMemory; allocatedAreas: DumpAllocatedArea[] }
+  | { kind: 'index'; total: number; rows: DumpSectionEntry[] }
+
+export type SectionOf<K extends SectionKind> = Extract<DumpSection, { kind: K }>
+
+export interface DumpCounts {
+  processes: number
+  ports: number
+  ets: number
+  timers: number
+  funs: number
+  atoms: number | null
+  modules: number
+  binaries: number
+  nodes: number
+}
+
+export interface DumpSummary {
+  dumpId: string
+  path: string
+  size: number
+  header: DumpHeader
+  explanation: SloganExplanation
+  truncated: DumpTruncation | null
+  memory: DumpMemory
+  counts: DumpCounts
+  /** Limits known from the dump (`=index_table:atom_tab` limit …). */
+  limits: { atoms: { used: number | null; limit: number | null } }
+  processStates: { state: string; count: number }[]
+  topByMemory: DumpProcessRow[]
+  topByMailbox: DumpProcessRow[]
+  /** Sum of the process rows' memory (or estimates) in bytes. */
+  processMemorySum: number
+  ports: { total: number; byKind: Record<DumpPort['kind'], number>; byDriver: { driver: string; count: number }[] }
+  topEts: DumpEtsTable[]
+  /** Remarks for the triage page (e.g. "<0.80.0> holds 93 % of process memory"). */
+  findings: string[]
+}
+
+export interface DumpApi {
+  /** Indexes a dump (emitting `dump:progress`) and keeps it open. */
+  'dump:open': (path: string) => DumpOpened
+  /** Stops an open in progress (its `dump:open` then fails with `dump_cancelled`). */
+  'dump:cancel': (dumpId: string) => void
+  'dump:close': (dumpId: string) => void
+  /** Dumps currently open. */
+  'dump:list': () => DumpOpened[]
+  'dump:recent': () => RecentDump[]
+  'dump:summary': (dumpId: string) => DumpSummary
+  'dump:processes': (dumpId: string, query: ProcessQuery) => ProcessPage
+  'dump:process': (dumpId: string, pid: string, options?: ProcessDetailOptions) => DumpProcessDetail
+  'dump:section': (dumpId: string, kind: SectionKind, query?: SectionQuery) => DumpSection
+}
+
+export interface DumpEvents {
+  'dump:progress': DumpProgress
+}
+
+export const dumpRequestChannels: Record<keyof DumpApi, true> = {
+  'dump:open': true,
+  'dump:cancel': true,
+  'dump:close': true,
+  'dump:list': true,
+  'dump:recent': true,
+  'dump:summary': true,
+  'dump:processes': true,
+  'dump:process': true,
+  'dump:section': true
+}
+export const dumpEventChannels: Record<keyof DumpEvents, true> = {
+  'dump:progress': true
+}

@@ -1,0 +1,630 @@
+/**
+ * An opened dump: its index plus random-access reads of sections through one file handle.
+ * Section parsers run lazily, on demand, and their results are cached.
+ */
+import { open, type FileHandle } from 'node:fs/promises'
+import type {
+  DumpEtsTable,
+  DumpHeader,
+  DumpMemory,
+  DumpProcessDetail,
+  DumpProcessRow,
+  DumpSection,
+  DumpSummary,
+  DumpTerm,
+  DumpTimer,
+  DumpTruncation,
+  ProcessDetailOptions,
+  ProcessPage,
+  ProcessQuery,
+  SectionKind,
+  SectionQuery,
+  DumpPort,
+  DumpAllocatorInstance
+} from '../../shared/contract/dump'
+import { AppError } from '../app-error'
+import { parseAllocator, summarizeAllocators } from './allocator'
+import { parseAtoms } from './atoms'
+import { findSection, sectionsWithTag, type DumpIndex } from './dump-index'
+import { parseEts } from './ets'
+import { parseFun } from './fun'
+import { parseHeader } from './header'
+import { HeapDecoder, parseHeapLines, parseSizedData, type BinaryData, type HeapLines } from './heap-terms'
+import { ioError } from './indexer'
+import { parseLoadedModules, parseModule } from './modules'
+import { parseNodeConnection } from './node'
+import { parsePort } from './port'
+import { parseProcFields, parseStack, splitProcExtras } from './proc'
+import { parseScheduler } from './scheduler'
+import { explainSlogan } from './slogan'
+import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } from './tables'
+import { parseTimer } from './timer'
+import { decodeText, splitLines } from './text'
+
+/** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */
+const SECTION_READ_CAP = 64 << 20
+const BINARY_READ_CAP = 1 << 20
+
+export class DumpFile {
+  private fh: FileHandle | null = null
+  private cache = new Map<string, unknown>()
+  private sortCache: { key: string; order: Int32Array } | null = null
+  private binaryIndex: Map<number, number> | null = null
+  private binaryIndexLow: Map<number, number> | null = null
+
+  private constructor(
+    readonly path: string,
+    readonly index: DumpIndex
+  ) {}
+
+  static async open(index: DumpIndex): Promise<DumpFile> {
+    const f = new DumpFile(index.path, index)
+    try {
+      f.fh = await open(index.path, 'r')
+    } catch (error) {
+      throw ioError(error, index.path)
+    }
+    return f
+  }
+
+  async close(): Promise<void> {
+    const fh = this.fh
+    this.fh = null
+    await fh?.close()
+  }
+
+  private async read(off: number, end: number, cap = SECTION_READ_CAP): Promise<Buffer> {
+    if (!this.fh) throw new AppError('not_found', 'This dump is closed.')
+    const len = Math.max(0, Math.min(end - off, cap))
+    const buf = Buffer.allocUnsafe(len)
+    let got = 0
+    while (got < len) {
+      const { bytesRead } = await this.fh.read(buf, got, len - got, off + got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    return buf.subarray(0, got)
+  }
+
+  /** Body text of generic section i (decoded latin1/UTF-8). */
+  async body(i: number, cap = SECTION_READ_CAP): Promise<string> {
+    const b = await this.read(this.index.body[i], this.index.end[i], cap)
+    return decodeText(b)
+  }
+
+  private async bodyLatin1(i: number, cap = SECTION_READ_CAP): Promise<string> {
+    return (await this.read(this.index.body[i], this.index.end[i], cap)).toString('latin1')
+  }
+
+  private async cached<T>(key: string, make: () => Promise<T>): Promise<T> {
+    if (this.cache.has(key)) return this.cache.get(key) as T
+    const v = await make()
+    this.cache.set(key, v)
+    return v
+  }
+
+  get base64(): boolean {
+    return this.index.version >= '0.5'
+  }
+
+  async header(): Promise<DumpHeader> {
+    return this.cached('header', async () => {
+      const first = findSection(this.index, 'erl_crash_dump')
+      const body = first < 0 ? '' : await this.body(first, 1 << 20)
+      const node = findSection(this.index, 'node')
+      return parseHeader(this.index.version, body, node < 0 ? null : this.index.id[node])
+    })
+  }
+
+  truncation(): DumpTruncation | null {
+    const ix = this.index
+    if (ix.hasEnd && ix.abortReason === null) return null
+    const where = ix.lastSection ?? 'the header'
+    const reason = ix.abortReason
+    return {
+      cutInSection: where,
+      cutAtByte: ix.size,
+      abortReason: reason,
+      message: reason
+        ? `The dump was cut in ${where}: ${reason}. What follows that point is missing.`
+        : `The dump is truncated: it stops in ${where} (at byte ${ix.size}) without an =end marker. What follows that point is missing.`
+    }
+  }
+
+  async memory(): Promise<DumpMemory> {
+    return this.cached('memory', async () => {
+      const i = findSection(this.index, 'memory')
+      const m = i < 0 ? null : parseMemory(await this.body(i))
+      return (
+        m ?? { total: null, processes: null, processes_used: null, system: null, atom: null, atom_used: null, binary: null, code: null, ets: null }
+      )
+    })
+  }
+
+  // ---- processes -------------------------------------------------------------------------
+
+  row(r: number, wordSize: number): DumpProcessRow {
+    const p = this.index.procs
+    const str = (i: number): string | null => (i < 0 ? null : p.strings[i])
+    const mem = p.memory[r]
+    return {
+      pid: p.pid[r],
+      name: p.name[r],
+      spawnedAs: str(p.spawnedAs[r]),
+      state: str(p.state[r]),
+      messageQueueLength: p.msgq[r],
+      reductions: p.reds[r],
+      stackHeapWords: p.stackHeap[r],
+      oldHeapWords: p.oldHeap[r],
+      memoryBytes: Number.isNaN(mem) ? null : mem,
+      memoryEstimateBytes: (p.stackHeap[r] + p.oldHeap[r]) * wordSize,
+      currentFunction: str(p.current[r])
+    }
+  }
+
+  /** Memory of a row in bytes (the estimate when the dump has no Memory: line). */
+  private memOf(r: number, wordSize: number): number {
+    const p = this.index.procs
+    const m = p.memory[r]
+    return Number.isNaN(m) ? (p.stackHeap[r] + p.oldHeap[r]) * wordSize : m
+  }
+
+  private order(sortBy: ProcessQuery['sortBy'], descending: boolean, wordSize: number): Int32Array {
+    const key = `${sortBy}:${descending}`
+    if (this.sortCache?.key === key) return this.sortCache.order
+    const p = this.index.procs
+    const n = p.count
+    const order = new Int32Array(n)
+    for (let i = 0; i < n; i++) order[i] = i
+    let cmp: (a: number, b: number) => number
+    const pidKey = (pid: string): number[] => pid.replace(/[<>]/g, '').split('.').map(Number)
+    switch (sortBy) {
+      case 'messageQueueLength':
+        cmp = (a, b) => p.msgq[a] - p.msgq[b]
+        break
+      case 'reductions':
+        cmp = (a, b) => p.reds[a] - p.reds[b]
+        break
+      case 'stackHeapWords':
+        cmp = (a, b) => p.stackHeap[a] - p.stackHeap[b]
+        break
+      case 'memory': {
+        const m = new Float64Array(n)
+        for (let i = 0; i < n; i++) m[i] = this.memOf(i, wordSize)
+        cmp = (a, b) => m[a] - m[b]
+        break
+      }
+      case 'name':
+      case 'state':
+      case 'currentFunction': {
+        const text = (i: number): string =>
+          sortBy === 'name' ? (p.name[i] ?? '\uffff') : sortBy === 'state' ? (p.strings[p.state[i]] ?? '') : (p.strings[p.current[i]] ?? '')
+        cmp = (a, b) => {
+          const x = text(a)
+          const y = text(b)
+          return x < y ? -1 : x > y ? 1 : 0
+        }
+        break
+      }
+      default: {
+        const keys = p.pid.map(pidKey)
+        cmp = (a, b) => {
+          const x = keys[a]
+          const y = keys[b]
+          for (let k = 0; k < Math.max(x.length, y.length); k++) if (x[k] !== y[k]) return (x[k] ?? 0) - (y[k] ?? 0)
+          return 0
+        }
+      }
+    }
+    const sorted = Array.from(order).sort(descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b)
+    const out = Int32Array.from(sorted)
+    this.sortCache = { key, order: out }
+    return out
+  }
+
+  /** Row numbers in the given order (cached for the last order asked). */
+  async sortedRows(sortBy: NonNullable<ProcessQuery['sortBy']>, descending: boolean): Promise<Int32Array> {
+    return this.order(sortBy, descending, (await this.header()).wordSize)
+  }
+
+  async processes(query: ProcessQuery = {}): Promise<ProcessPage> {
+    const ws = (await this.header()).wordSize
+    const p = this.index.procs
+    const offset = Math.max(0, Math.floor(query.offset ?? 0))
+    const limit = Math.min(5000, Math.max(0, Math.floor(query.limit ?? 100)))
+    const order = this.order(query.sortBy ?? 'pid', query.descending ?? false, ws)
+    const filter = query.filter?.trim().toLowerCase() ?? ''
+    const states = query.states && query.states.length > 0 ? new Set(query.states) : null
+    if (!filter && !states) {
+      const rows: DumpProcessRow[] = []
+      for (let i = offset; i < Math.min(order.length, offset + limit); i++) rows.push(this.row(order[i], ws))
+      return { total: p.count, matched: p.count, offset, rows }
+    }
+    const rows: DumpProcessRow[] = []
+    let matched = 0
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i]
+      if (states && !states.has(p.strings[p.state[r]])) continue
+      if (filter) {
+        const hay = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`.toLowerCase()
+        if (!hay.includes(filter)) continue
+      }
+      if (matched >= offset && rows.length < limit) rows.push(this.row(r, ws))
+      matched++
+    }
+    return { total: p.count, matched, offset, rows }
+  }
+
+  private rowOfPid(pid: string): number {
+    const p = this.index.procs
+    let map = this.cache.get('pidMap') as Map<string, number> | undefined
+    if (!map) {
+      map = new Map()
+      for (let r = 0; r < p.count; r++) map.set(p.pid[r], r)
+      this.cache.set('pidMap', map)
+    }
+    return map.get(pid.trim()) ?? -1
+  }
+
+  private async literals(): Promise<HeapLines | undefined> {
+    return this.cached('literals', async () => {
+      const i = findSection(this.index, 'literals')
+      if (i < 0) return undefined
+      return parseHeapLines(await this.bodyLatin1(i))
+    })
+  }
+
+  private binarySection(addr: number): number {
+    if (!this.binaryIndex) {
+      this.binaryIndex = new Map()
+      this.binaryIndexLow = new Map()
+      for (const i of sectionsWithTag(this.index, 'binary')) {
+        const a = parseInt(this.index.id[i] ?? '', 16)
+        if (Number.isNaN(a)) continue
+        this.binaryIndex.set(a, i)
+        this.binaryIndexLow.set(a % 2 ** 32, i)
+      }
+    }
+    return this.binaryIndex.get(addr) ?? this.binaryIndexLow?.get(addr % 2 ** 32) ?? -1
+  }
+
+  /** Loads the `=binary:` sections a heap refers to, so that decoding stays synchronous. */
+  private async binariesFor(heapText: string): Promise<Map<number, BinaryData>> {
+    const out = new Map<number, BinaryData>()
+    const re = /Y[cs]([0-9A-Fa-f]+):/g
+    let m: RegExpExecArray | null
+    let loaded = 0
+    while ((m = re.exec(heapText)) !== null && loaded < 2000) {
+      const addr = parseInt(m[1], 16)
+      if (out.has(addr)) continue
+      const i = this.binarySection(addr)
+      if (i < 0) continue
+      const text = (await this.read(this.index.body[i], this.index.end[i], BINARY_READ_CAP)).toString('latin1')
+      const d = parseSizedData(text, this.base64)
+      if (d) {
+        out.set(addr, d)
+        loaded++
+      }
+    }
+    return out
+  }
+
+  async process(pid: string, options: ProcessDetailOptions = {}): Promise<DumpProcessDetail> {
+    const r = this.rowOfPid(pid)
+    if (r < 0) throw new AppError('not_found', `No process ${pid} in this dump.`)
+    const header = await this.header()
+    const p = this.index.procs
+    const procText = decodeText(await this.read(p.off[r], p.end[r]))
+    const procBody = procText.slice(procText.indexOf('\n') + 1)
+    const parsed = parseProcFields(procBody)
+    const notes: string[] = []
+    let extras = new Map<string, string>()
+    if (!Number.isNaN(p.extraOff[r])) {
+      const parts = [(await this.read(p.extraOff[r], p.extraEnd[r])).toString('latin1')]
+      for (const [o, e] of p.scattered.get(r) ?? []) parts.push((await this.read(o, e)).toString('latin1'))
+      extras = splitProcExtras(parts.join(''))
+    }
+    const heapText = extras.get('proc_heap') ?? ''
+    const heap = parseHeapLines(heapText)
+    const binaries = await this.binariesFor(heapText)
+    const dec = new HeapDecoder({
+      heap,
+      literals: await this.literals(),
+      binary: (a) => binaries.get(a) ?? null,
+      base64: this.base64,
+      localNode: header.nodeName
+    })
+    const msgLines = extras.has('proc_messages') ? splitLines(extras.get('proc_messages') ?? '') : []
+    const off = Math.max(0, options.messageOffset ?? 0)
+    const lim = Math.min(1000, Math.max(0, options.messageLimit ?? 100))
+    const messages: DumpProcessDetail['messages'] = []
+    for (const line of msgLines.slice(off, off + lim)) {
+      let token: DumpTerm | undefined
+      const term = dec.safe(() => {
+        const e = dec.element(line)
+        if (e.rest.startsWith(':')) {
+          const t = dec.element(e.rest.slice(1)).term
+          if (t.kind !== 'nil' && !(t.kind === 'atom' && t.name === 'undefined')) token = t
+        }
+        return e.term
+      })
+      messages.push(token ? { term, seqTraceToken: token } : { term })
+    }
+    if (p.msgq[r] > 0 && !extras.has('proc_messages')) notes.push('The dump does not include this process’s messages.')
+    let dictionary: DumpProcessDetail['dictionary'] = null
+    if (extras.has('proc_dictionary')) {
+      dictionary = []
+      for (const line of splitLines(extras.get('proc_dictionary') ?? '')) {
+        const t = dec.safe(() => dec.term(line))
+        if (t.kind === 'tuple' && t.items.length === 2) dictionary.push({ key: t.items[0], value: t.items[1] })
+        else dictionary.push({ key: t, value: { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" } })
+      }
+    }
+    const stack = extras.has('proc_stack') ? parseStack(extras.get('proc_stack') ?? '', dec) : null
+    if (!extras.has('proc_heap')) notes.push('The dump does not include this process’s heap.')
+    const trunc = this.truncation()
+    if (trunc && !Number.isNaN(p.extraEnd[r]) && p.extraEnd[r] >= this.index.size)
+      notes.push('The dump was cut inside this process’s data: some terms show as placeholders.')
+    const ets = (await this.etsTables()).filter((t) => t.owner === p.pid[r])
+    const timers = (await this.timers()).filter((t) => t.owner === p.pid[r] || (p.name[r] !== null && t.owner === p.name[r]))
+    return {
+      row: this.row(r, header.wordSize),
+      fields: parsed.fields,
+      spawnedBy: parsed.spawnedBy,
+      links: parsed.links,
+      monitors: parsed.monitors,
+      monitoredBy: parsed.monitoredBy,
+      messages,
+      messagesTotal: msgLines.length,
+      dictionary,
+      stack,
+      ets,
+      timers,
+      notes
+    }
+  }
+
+  // ---- other sections --------------------------------------------------------------------
+
+  private async all<T>(tag: string, parse: (id: string | null, body: string) => T): Promise<T[]> {
+    return this.cached(`all:${tag}`, async () => {
+      const out: T[] = []
+      for (const i of sectionsWithTag(this.index, tag)) out.push(parse(this.index.id[i], await this.body(i, 4 << 20)))
+      return out
+    })
+  }
+
+  async etsTables(): Promise<DumpEtsTable[]> {
+    const ws = (await this.header()).wordSize
+    return this.all('ets', (id, body) => parseEts(id ?? '', body, ws))
+  }
+
+  async timers(): Promise<DumpTimer[]> {
+    return this.all('timer', (id, body) => parseTimer(id ?? '', body))
+  }
+
+  async ports(): Promise<DumpPort[]> {
+    return this.all('port', (id, body) => parsePort(id ?? '', body))
+  }
+
+  async allocators(): Promise<DumpAllocatorInstance[]> {
+    return this.all('allocator', (id, body) => parseAllocator(id ?? '', body))
+  }
+
+  async atoms(): Promise<string[]> {
+    return this.cached('atoms', async () => {
+      const i = findSection(this.index, 'atoms')
+      return i < 0 ? [] : parseAtoms(await this.body(i))
+    })
+  }
+
+  private count(tag: string): number {
+    const code = this.index.tags.indexOf(tag)
+    if (code < 0) return 0
+    let n = 0
+    for (let i = 0; i < this.index.count; i++) if (this.index.tag[i] === code) n++
+    return n
+  }
+
+  async section(kind: SectionKind, query: SectionQuery = {}): Promise<DumpSection> {
+    const offset = Math.max(0, query.offset ?? 0)
+    const limit = Math.min(10_000, Math.max(0, query.limit ?? 1000))
+    const f = query.filter?.trim().toLowerCase() ?? ''
+    const page = <T>(rows: T[], text: (t: T) => string): { total: number; rows: T[] } => {
+      const m = f ? rows.filter((r) => text(r).toLowerCase().includes(f)) : rows
+      return { total: m.length, rows: m.slice(offset, offset + limit) }
+    }
+    switch (kind) {
+      case 'allocators': {
+        const instances = await this.allocators()
+        return { kind, summary: summarizeAllocators(instances), instances }
+      }
+      case 'ets': {
+        const rows = [...(await this.etsTables())].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0))
+        return { kind, ...page(rows, (t) => `${t.owner} ${t.name} ${t.table}`) }
+      }
+      case 'ports':
+        return { kind, ...page(await this.ports(), (t) => `${t.id} ${t.driver} ${t.connected} ${t.name}`) }
+      case 'timers':
+        return { kind, ...page(await this.timers(), (t) => `${t.owner} ${t.message}`) }
+      case 'schedulers': {
+        const rows = []
+        for (const tag of ['scheduler', 'dirty_cpu_scheduler', 'dirty_cpu_run_queue', 'dirty_io_scheduler', 'dirty_io_run_queue'])
+          for (const i of sectionsWithTag(this.index, tag)) rows.push(parseScheduler(tag, this.index.id[i], await this.body(i)))
+        return { kind, rows }
+      }
+      case 'nodes': {
+        const header = await this.header()
+        const connections = []
+        for (let i = 0; i < this.index.count; i++) {
+          const tag = this.index.tags[this.index.tag[i]]
+          if (tag === 'visible_node' || tag === 'hidden_node' || tag === 'not_connected')
+            connections.push(parseNodeConnection(tag, this.index.id[i] ?? '', await this.body(i)))
+        }
+        return { kind, nodes: { thisNode: header.nodeName, distributed: findSection(this.index, 'no_distribution') < 0, connections } }
+      }
+      case 'modules': {
+        const lm = findSection(this.index, 'loaded_modules')
+        const totals = lm < 0 ? { currentCode: null, oldCode: null } : parseLoadedModules(await this.body(lm))
+        const ids = sectionsWithTag(this.index, 'mod')
+        const matching = f ? ids.filter((i) => (this.index.id[i] ?? '').toLowerCase().includes(f)) : ids
+        const modules = []
+        for (const i of matching.slice(offset, offset + limit)) modules.push(parseModule(this.index.id[i] ?? '', await this.body(i), this.base64))
+        return { kind, total: matching.length, modules: { ...totals, modules } }
+      }
+      case 'funs':
+        return { kind, ...page(await this.all('fun', (_id, body) => parseFun(body)), (t) => `${t.module}`) }
+      case 'atoms': {
+        const atoms = await this.atoms()
+        const limitIdx = (await this.section('internal_tables')) as Extract<DumpSection, { kind: 'internal_tables' }>
+        const atomTab = limitIdx.indexTables.find((t) => t.name === 'atom_tab')
+        return { kind, limit: atomTab?.limit ?? null, ...page(atoms, (a) => a) }
+      }
+      case 'persistent_terms': {
+        const i = findSection(this.index, 'persistent_terms')
+        if (i < 0) return { kind, total: 0, rows: [] }
+        const lines = splitLines(await this.bodyLatin1(i))
+        const header = await this.header()
+        const lits = await this.literals()
+        const dec = new HeapDecoder({ heap: new Map(), literals: lits, binary: () => null, base64: this.base64, localNode: header.nodeName })
+        const rows = lines.slice(offset, offset + limit).map((line) => {
+          const k = dec.element(line)
+          const value = k.rest.startsWith('|') ? dec.safe(() => dec.term(k.rest.slice(1))) : k.term
+          return { key: k.term, value }
+        })
+        return { kind, total: lines.length, rows }
+      }
+      case 'internal_tables':
+        return this.cached('internal_tables', async () => {
+          const hashTables = []
+          for (const i of sectionsWithTag(this.index, 'hash_table')) hashTables.push(parseHashTable(this.index.id[i] ?? '', await this.body(i)))
+          const indexTables = []
+          for (const i of sectionsWithTag(this.index, 'index_table')) indexTables.push(parseIndexTable(this.index.id[i] ?? '', await this.body(i)))
+          const aa = findSection(this.index, 'allocated_areas')
+          const allocatedAreas = aa < 0 ? [] : parseAllocatedAreas(await this.body(aa))
+          return { kind: 'internal_tables' as const, hashTables, indexTables, allocatedAreas }
+        })
+      case 'memory': {
+        const aa = findSection(this.index, 'allocated_areas')
+        return { kind, memory: await this.memory(), allocatedAreas: aa < 0 ? [] : parseAllocatedAreas(await this.body(aa)) }
+      }
+      case 'index': {
+        const all = []
+        for (let i = 0; i < this.index.count; i++)
+          all.push({ tag: this.index.tags[this.index.tag[i]], id: this.index.id[i], offset: this.index.offset[i], length: this.index.end[i] - this.index.offset[i] })
+        return { kind, ...page(all, (e) => `${e.tag}:${e.id ?? ''}`) }
+      }
+      default:
+        throw new AppError('invalid_request', `Unknown dump section kind '${String(kind)}'.`)
+    }
+  }
+
+  // ---- summary ---------------------------------------------------------------------------
+
+  async summary(dumpId: string): Promise<DumpSummary> {
+    const header = await this.header()
+    const ws = header.wordSize
+    const memory = await this.memory()
+    const p = this.index.procs
+    const n = p.count
+    const top = (score: (r: number) => number, k = 10): number[] => {
+      const best: number[] = []
+      for (let r = 0; r < n; r++) {
+        const s = score(r)
+        if (best.length < k || s > score(best[best.length - 1])) {
+          let j = best.length
+          while (j > 0 && score(best[j - 1]) < s) j--
+          best.splice(j, 0, r)
+          if (best.length > k) best.pop()
+        }
+      }
+      return best
+    }
+    const topMem = top((r) => this.memOf(r, ws))
+    const topMbox = top((r) => p.msgq[r]).filter((r) => p.msgq[r] > 0)
+    let memSum = 0
+    const states = new Map<string, number>()
+    for (let r = 0; r < n; r++) {
+      memSum += this.memOf(r, ws)
+      const s = p.strings[p.state[r]] ?? 'unknown'
+      states.set(s, (states.get(s) ?? 0) + 1)
+    }
+    const ports = await this.ports()
+    const byKind: DumpSummary['ports']['byKind'] = { tcp: 0, udp: 0, sctp: 0, file: 0, external: 0, other: 0 }
+    const byDriver = new Map<string, number>()
+    for (const port of ports) {
+      byKind[port.kind]++
+      const d = port.driver ?? 'unknown'
+      byDriver.set(d, (byDriver.get(d) ?? 0) + 1)
+    }
+    const ets = await this.etsTables()
+    const topEts = [...ets].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 10)
+    const tables = (await this.section('internal_tables')) as Extract<DumpSection, { kind: 'internal_tables' }>
+    const atomTab = tables.indexTables.find((t) => t.name === 'atom_tab')
+    const atomCount = atomTab?.entries ?? header.atoms ?? (findSection(this.index, 'atoms') >= 0 ? (await this.atoms()).length : null)
+    const explanation = explainSlogan(header.slogan)
+    const findings: string[] = []
+    const describe = (r: number): string => {
+      const name = p.name[r] ? ` (${p.name[r]})` : ''
+      const fn = p.strings[p.current[r]] ?? p.strings[p.spawnedAs[r]]
+      return `${p.pid[r]}${name}${fn ? ` in ${fn}` : ''}`
+    }
+    if (topMem.length > 0 && memSum > 0) {
+      const r = topMem[0]
+      const share = this.memOf(r, ws) / memSum
+      if (share >= 0.3)
+        findings.push(`${describe(r)} holds ${Math.round(share * 100)} % of all process memory (${fmtBytes(this.memOf(r, ws))}).`)
+    }
+    if (topMbox.length > 0 && p.msgq[topMbox[0]] >= 1000)
+      findings.push(`${describe(topMbox[0])} has ${p.msgq[topMbox[0]]} messages waiting in its mailbox.`)
+    if (memory.total && memory.binary && memory.binary / memory.total >= 0.3)
+      findings.push(`Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`)
+    if (memory.total && memory.ets && memory.ets / memory.total >= 0.3 && topEts[0])
+      findings.push(`ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}).`)
+    if (atomTab?.limit && atomTab.entries && atomTab.entries / atomTab.limit >= 0.8)
+      findings.push(`The atom table is ${Math.round((atomTab.entries / atomTab.limit) * 100)} % full (${atomTab.entries} of ${atomTab.limit}).`)
+    if (explanation.category === 'process_heap' && topMem[0] !== undefined)
+      findings.unshift(`Likely culprit: ${describe(topMem[0])}, the largest process.`)
+    const trunc = this.truncation()
+    if (trunc) findings.push(trunc.message)
+    return {
+      dumpId,
+      path: this.path,
+      size: this.index.size,
+      header,
+      explanation,
+      truncated: trunc,
+      memory,
+      counts: {
+        processes: n,
+        ports: this.count('port'),
+        ets: this.count('ets'),
+        timers: this.count('timer'),
+        funs: this.count('fun'),
+        atoms: atomCount,
+        modules: this.count('mod'),
+        binaries: this.count('binary'),
+        nodes: this.count('visible_node') + this.count('hidden_node') + this.count('not_connected')
+      },
+      limits: { atoms: { used: atomCount, limit: atomTab?.limit ?? null } },
+      processStates: [...states].map(([state, count]) => ({ state, count })).sort((a, b) => b.count - a.count),
+      topByMemory: topMem.map((r) => this.row(r, ws)),
+      topByMailbox: topMbox.map((r) => this.row(r, ws)),
+      processMemorySum: memSum,
+      ports: { total: ports.length, byKind, byDriver: [...byDriver].map(([driver, count]) => ({ driver, count })).sort((a, b) => b.count - a.count) },
+      topEts,
+      findings
+    }
+  }
+}
+
+export function fmtBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = n
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`
+}

@@ -1,0 +1,150 @@
+/** Open dumps by id: open (indexing in a worker or in-process), cancel, close, recent files. */
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import type { DumpOpened, DumpProgress, RecentDump } from '../../shared/contract/dump'
+import { AppError } from '../app-error'
+import type { DumpIndex } from './dump-index'
+import { DumpFile } from './dump-file'
+import { indexDumpFile } from './indexer'
+import type { WorkerReply, WorkerRequest } from './worker-protocol'
+
+export interface DumpServiceOptions {
+  userDataDir: string
+  onProgress: (p: DumpProgress) => void
+  /** The built worker (`out/main/dump-worker.js`); without it the indexer runs in-process. */
+  workerPath?: string
+  maxRecent?: number
+}
+
+interface Entry {
+  id: string
+  path: string
+  abort: AbortController
+  file: DumpFile | null
+  opened: DumpOpened | null
+}
+
+const RECENT_FILE = 'recent-dumps.json'
+
+export class DumpService {
+  private seq = 0
+  private entries = new Map<string, Entry>()
+
+  constructor(readonly opts: DumpServiceOptions) {}
+
+  async open(path: string): Promise<DumpOpened> {
+    if (typeof path !== 'string' || path.trim() === '') throw new AppError('invalid_request', 'Give the path of a crash dump to open.')
+    const id = `dump-${++this.seq}`
+    const entry: Entry = { id, path, abort: new AbortController(), file: null, opened: null }
+    this.entries.set(id, entry)
+    let total = 0
+    const progress = (bytesRead: number, totalBytes: number, phase: DumpProgress['phase'] = 'indexing'): void => {
+      total = totalBytes
+      this.opts.onProgress({ dumpId: id, path, bytesRead, totalBytes, phase })
+    }
+    progress(0, 0)
+    try {
+      const index = await this.index(path, entry.abort.signal, progress)
+      const file = await DumpFile.open(index)
+      entry.file = file
+      const opened: DumpOpened = {
+        dumpId: id,
+        path,
+        size: index.size,
+        dumpVersion: index.version,
+        sections: index.count + Object.values(index.procFamilyCounts).reduce((a, b) => a + b, 0),
+        processCount: index.procs.count,
+        truncated: file.truncation(),
+        indexMs: Math.round(index.indexMs)
+      }
+      entry.opened = opened
+      progress(index.size, index.size, 'done')
+      void this.remember(file).catch(() => undefined)
+      return opened
+    } catch (error) {
+      this.entries.delete(id)
+      const cancelled = error instanceof AppError && error.code === 'dump_cancelled'
+      progress(0, total, cancelled ? 'cancelled' : 'failed')
+      throw error
+    }
+  }
+
+  private index(path: string, signal: AbortSignal, progress: (read: number, total: number) => void): Promise<DumpIndex> {
+    const wp = this.opts.workerPath
+    if (!wp || !existsSync(wp)) return indexDumpFile(path, { signal, onProgress: progress })
+    return new Promise<DumpIndex>((resolve, reject) => {
+      const worker = new Worker(wp, { workerData: { path } satisfies WorkerRequest })
+      let settled = false
+      const finish = (fn: () => void): void => {
+        if (settled) return
+        settled = true
+        signal.removeEventListener('abort', onAbort)
+        fn()
+      }
+      const onAbort = (): void => {
+        void worker.terminate()
+        finish(() => reject(new AppError('dump_cancelled', `Reading ${path} was cancelled.`)))
+      }
+      signal.addEventListener('abort', onAbort)
+      worker.on('message', (m: WorkerReply) => {
+        if (m.type === 'progress') progress(m.bytesRead, m.totalBytes)
+        else if (m.type === 'done') finish(() => resolve(m.index))
+        else if (m.type === 'error') finish(() => reject(new AppError(m.code, m.message)))
+      })
+      worker.on('error', (e) => finish(() => reject(new AppError('dump_io', `The dump reader failed: ${e.message}`))))
+      worker.on('exit', (code) => finish(() => reject(new AppError('dump_io', `The dump reader stopped (exit ${code}).`))))
+    })
+  }
+
+  cancel(dumpId: string): void {
+    const e = this.entries.get(dumpId)
+    if (!e) throw new AppError('not_found', `No dump ${dumpId} is open or opening.`)
+    e.abort.abort()
+  }
+
+  async close(dumpId: string): Promise<void> {
+    const e = this.entries.get(dumpId)
+    if (!e) throw new AppError('not_found', `No dump ${dumpId} is open.`)
+    e.abort.abort()
+    this.entries.delete(dumpId)
+    await e.file?.close()
+  }
+
+  list(): DumpOpened[] {
+    return [...this.entries.values()].flatMap((e) => (e.opened ? [e.opened] : []))
+  }
+
+  get(dumpId: string): DumpFile {
+    const e = this.entries.get(dumpId)
+    if (!e) throw new AppError('not_found', `No dump ${String(dumpId)} is open.`)
+    if (!e.file) throw new AppError('invalid_request', `Dump ${dumpId} is still being read.`)
+    return e.file
+  }
+
+  async recent(): Promise<RecentDump[]> {
+    try {
+      const data = JSON.parse(await readFile(join(this.opts.userDataDir, RECENT_FILE), 'utf8')) as unknown
+      if (!Array.isArray(data)) return []
+      return data.filter((d): d is RecentDump => typeof d === 'object' && d !== null && typeof (d as RecentDump).path === 'string')
+    } catch {
+      return []
+    }
+  }
+
+  private async remember(file: DumpFile): Promise<void> {
+    const header = await file.header()
+    const item: RecentDump = { path: file.path, size: file.index.size, openedAt: Date.now(), slogan: header.slogan, nodeName: header.nodeName }
+    const list = [item, ...(await this.recent()).filter((d) => d.path !== file.path)].slice(0, this.opts.maxRecent ?? 12)
+    await mkdir(this.opts.userDataDir, { recursive: true })
+    const target = join(this.opts.userDataDir, RECENT_FILE)
+    const tmp = `${target}.${process.pid}.tmp`
+    await writeFile(tmp, JSON.stringify(list, null, 2))
+    await rename(tmp, target)
+  }
+
+  async dispose(): Promise<void> {
+    for (const id of [...this.entries.keys()]) await this.close(id).catch(() => undefined)
+  }
+}

@@ -1,0 +1,60 @@
+/** The dump channels of the handler table. */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Emit, HandlersOf } from '../../shared/api'
+import type { DumpApi, SectionKind } from '../../shared/contract/dump'
+import { AppError } from '../app-error'
+import { DumpService } from './dump-service'
+
+const KINDS: readonly SectionKind[] = [
+  'allocators',
+  'ets',
+  'ports',
+  'timers',
+  'schedulers',
+  'nodes',
+  'modules',
+  'funs',
+  'atoms',
+  'persistent_terms',
+  'internal_tables',
+  'memory',
+  'index'
+]
+
+function defaultWorkerPath(): string | undefined {
+  // In the built app the worker sits next to the main bundle (out/main/dump-worker.js).
+  const dir = typeof __dirname === 'string' ? __dirname : undefined
+  if (!dir) return undefined
+  const p = join(dir, 'dump-worker.js')
+  return existsSync(p) ? p : undefined
+}
+
+export function createDumpHandlers(env: { emit: Emit; userDataDir: string; workerPath?: string }): {
+  handlers: HandlersOf<DumpApi>
+  dispose(): Promise<void>
+} {
+  const service = new DumpService({
+    userDataDir: env.userDataDir,
+    workerPath: env.workerPath ?? defaultWorkerPath(),
+    onProgress: (p) => env.emit('dump:progress', p)
+  })
+  const handlers: HandlersOf<DumpApi> = {
+    'dump:open': async (path) => service.open(path),
+    'dump:cancel': async (dumpId) => service.cancel(dumpId),
+    'dump:close': async (dumpId) => service.close(dumpId),
+    'dump:list': async () => service.list(),
+    'dump:recent': async () => service.recent(),
+    'dump:summary': async (dumpId) => service.get(dumpId).summary(dumpId),
+    'dump:processes': async (dumpId, query) => service.get(dumpId).processes(query ?? {}),
+    'dump:process': async (dumpId, pid, options) => {
+      if (typeof pid !== 'string') throw new AppError('invalid_request', 'Give a pid such as <0.65.0>.')
+      return service.get(dumpId).process(pid, options ?? {})
+    },
+    'dump:section': async (dumpId, kind, query) => {
+      if (!KINDS.includes(kind)) throw new AppError('invalid_request', `Unknown dump section kind '${String(kind)}'.`)
+      return service.get(dumpId).section(kind, query ?? {})
+    }
+  }
+  return { handlers, dispose: () => service.dispose() }
+}
