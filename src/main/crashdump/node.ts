@@ -8,11 +8,12 @@ export function parseNodeConnection(tag: string, name: string, body: string): Du
   const all = (k: RegExp): string[] => fields.filter((f) => k.test(f.key)).map((f) => f.value)
   return {
     kind,
-    name,
+    name: firstValue(fields, 'Name') ?? name,
+    channel: name,
     controller: firstValue(fields, 'Controller'),
     creation: firstValue(fields, 'Creation'),
     remoteLinks: all(/^Remote link/),
-    remoteMonitors: all(/^Remote monitor/),
+    remoteMonitors: all(/^Remote(ly)? monitor/),
     fields
   }
 }

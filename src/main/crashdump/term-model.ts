@@ -121,11 +121,13 @@ export function printTerm(t: DumpTerm, opts: PrintOptions = {}): string {
         return push('}')
       }
       case 'binary': {
-        const bytes = Buffer.from(t.base64, 'base64')
+        const bytes = [...Buffer.from(t.base64, 'base64')]
+        // a bitstring's last byte holds its bits in the high end
+        if (t.bits && !t.elided && bytes.length > 0) bytes[bytes.length - 1] >>= 8 - t.bits
         const more = t.elided ? `,...(${t.size - bytes.length} more bytes)` : ''
         const bits = t.bits ? `:${t.bits}` : ''
         if (t.text !== undefined && !t.bits && !opts.stringsAsLists) return push(`<<${quoteString(t.text)}${more}>>`)
-        return push(`<<${[...bytes].join(',')}${bits}${more}>>`)
+        return push(`<<${bytes.join(',')}${bits}${more}>>`)
       }
       case 'pid':
       case 'port':

@@ -310,7 +310,10 @@ export interface DumpScheduler {
 
 export interface DumpNodeConnection {
   kind: 'visible' | 'hidden' | 'not_connected'
+  /** Node name (`Name:` line), e.g. `'peer@host'`. */
   name: string
+  /** Distribution channel number from the section id. */
+  channel: string
   controller: string | null
   creation: string | null
   remoteLinks: string[]
