@@ -90,7 +90,7 @@ describe('dumps written by a real erl', () => {
       }
       expect(p(detail.messages[sent.length].term)).toBe('{filler,1}')
       const storages = detail.messages.slice(0, sent.length).flatMap((m) => (m.term.kind === 'binary' ? [m.term.storage] : []))
-      expect(storages).toEqual(expect.arrayContaining(['heap', 'refc']))
+      expect(storages).toContain('refc')
       const page2 = await d.process(pid, { messageOffset: 1000, messageLimit: 10 })
       expect(p(page2.messages[0].term)).toBe(`{filler,${1000 - sent.length + 1}}`)
       const dict = (detail.dictionary ?? []).map((e) => `${p(e.key)}=${p(e.value)}`).sort()
