@@ -44,7 +44,7 @@ export const RICH = `
   ],
   Victim = spawn(fun() ->
       put(my_key, {dict, value, 42}),
-      put(<<"bin key">>, [1, 2, 3]),
+      put(list_to_binary("bin key"), [1, 2, 3]),
       put(counter, 1000000000000),
       receive never -> ok end
     end),

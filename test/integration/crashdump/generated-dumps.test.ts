@@ -95,7 +95,7 @@ describe('dumps written by a real erl', () => {
       expect(p(page2.messages[0].term)).toBe(`{filler,${1000 - sent.length + 1}}`)
       const dict = (detail.dictionary ?? []).map((e) => `${p(e.key)}=${p(e.value)}`).sort()
       const want = (dictT.kind === 'list' ? dictT.items : []).map((t) => (t.kind === 'tuple' ? `${p(t.items[0])}=${p(t.items[1])}` : '')).sort()
-      expect(dict).toEqual(expect.arrayContaining(want))
+      expect(dict, JSON.stringify([dict, want])).toEqual(expect.arrayContaining(want))
       expect(detail.timers.some((t) => t.message === 'timer_message')).toBe(true)
       expect(detail.stack?.some((f) => f.kind === 'return')).toBe(true)
 
