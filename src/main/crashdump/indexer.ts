@@ -135,12 +135,12 @@ export class IndexBuilder {
     const dataEnd = base + data.length
     let i = Math.max(0, this.resumeAbs - base)
     if (!this.started) {
-      this.started = true
       let e = data.indexOf(10, 0)
       if (e === -1) {
         if (!eof && data.length < HEADER_LINE_LIMIT) return base
         e = data.length
       }
+      this.started = true
       this.openAt(data, 0, e, base)
       i = e
     }
