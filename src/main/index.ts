@@ -93,6 +93,7 @@ void app.whenReady().then(() => {
       decrypt: (cipher) => safeStorage.decryptString(cipher)
     },
     pickDumpFile,
+    dumpWorkerPath: join(__dirname, 'dump-worker.js'),
     openExternal: (url) => shell.openExternal(url)
   })
   bindHandlers(ipcMain, services.handlers, isTrustedSender)

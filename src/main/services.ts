@@ -2,7 +2,9 @@ import type { Emit, Handlers, HandlersOf } from '../shared/api'
 import type { AppApi, AppInfo } from '../shared/contract/app'
 import { AppError } from './app-error'
 import type { SecretStore } from './store/secrets'
+import { createDumpHandlers } from './crashdump/handlers'
 import { vettedUrl } from './external-links'
+import { createNodeHandlers } from './node/handlers'
 import { APP_VERSION } from './version'
 
 /** What the host (Electron, or the browser test harness) gives the services. */
@@ -14,6 +16,8 @@ export interface ServiceEnv {
   secrets: SecretStore
   /** Native file picker; absent where there is none. */
   pickDumpFile?: () => Promise<string | null>
+  /** The built dump-indexer worker (out/main/dump-worker.js); absent: index in-process. */
+  dumpWorkerPath?: string
   /** Opens a vetted https URL in the system browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>
 }
@@ -42,11 +46,17 @@ function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
 
 /** Builds the one handler table that both Electron's ipcMain and the e2e harness serve. */
 export function createServices(env: ServiceEnv): Services {
+  const node = createNodeHandlers({ emit: env.emit, userDataDir: env.userDataDir, secrets: env.secrets })
+  const dump = createDumpHandlers({ emit: env.emit, userDataDir: env.userDataDir, workerPath: env.dumpWorkerPath })
   const handlers: Handlers = {
-    ...appHandlers(env)
+    ...appHandlers(env),
+    ...node.handlers,
+    ...dump.handlers
   }
   return {
     handlers,
-    async dispose() {}
+    async dispose() {
+      await Promise.allSettled([node.dispose(), dump.dispose()])
+    }
   }
 }

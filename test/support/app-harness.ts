@@ -91,6 +91,7 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
     emit,
     userDataDir,
     secrets: testSecretStore(userDataDir),
+    dumpWorkerPath: join(repoRoot, 'out/main/dump-worker.js'),
     ...options.env
   })
   await page.exposeBinding('__erlscopeInvoke', (_source, channel: unknown, args: unknown) =>
