@@ -123,6 +123,7 @@ export class IndexBuilder {
   hasEnd = false
   abortReason: string | null = null
   lastSection: string | null = null
+  private lastFamily: { tag: string; row: number; idBytes: string | null } | null = null
   private open: Open | null = null
   private resumeAbs = 0
   private started = false
@@ -212,13 +213,24 @@ export class IndexBuilder {
     if (lineEnd > s && data[lineEnd - 1] === 0x0d) lineEnd--
     let colon = s + 1
     while (colon < lineEnd && data[colon] !== 0x3a) colon++
-    const tag = latin1(data, s + 1, colon)
-    const id = colon < lineEnd ? decodeText(data, colon + 1, lineEnd) : null
+    const tag = this.tagText(data, s + 1, colon)
     const start = base + s
+    if (tag.length >= 4 && tag.charCodeAt(0) === 0x70 && tag !== 'proc' && PROC_FAMILY.has(tag) && colon < lineEnd) {
+      // proc_heap / proc_stack / …: find the row from the id bytes without making a string
+      this.procFamilyCounts[tag] = (this.procFamilyCounts[tag] ?? 0) + 1
+      const row = this.rowOfBytes(data, colon + 1, lineEnd)
+      this.lastFamily = { tag, row, idBytes: row < 0 ? latin1(data, colon + 1, lineEnd) : null }
+      this.open = { tag, id: null, start, body: base + Math.min(e + 1, data.length), row, family: true, isProc: false }
+      return
+    }
+    const id = colon < lineEnd ? decodeText(data, colon + 1, lineEnd) : null
     const bodyStart = base + Math.min(e + 1, data.length)
     if (tag === 'end') this.hasEnd = true
     else if (tag === 'abort') this.abortReason = id ?? ''
-    else this.lastSection = id === null ? tag : `${tag}:${id}`
+    else {
+      this.lastSection = id === null ? tag : `${tag}:${id}`
+      this.lastFamily = null
+    }
     if (start === 0 && tag === 'erl_crash_dump') this.version = id ?? ''
     if (PROC_FAMILY.has(tag)) {
       this.procFamilyCounts[tag] = (this.procFamilyCounts[tag] ?? 0) + 1
@@ -269,6 +281,44 @@ export class IndexBuilder {
     return r
   }
 
+  private tagBytes: Buffer[] = []
+  private tagStrings: string[] = []
+  private tagText(data: Buffer, a: number, b: number): string {
+    const n = b - a
+    const tb = this.tagBytes
+    for (let k = 0; k < tb.length; k++) {
+      const t = tb[k]
+      if (t.length !== n) continue
+      let same = true
+      for (let i = 0; i < n; i++)
+        if (data[a + i] !== t[i]) {
+          same = false
+          break
+        }
+      if (same) return this.tagStrings[k]
+    }
+    const text = latin1(data, a, b)
+    if (tb.length < 64) {
+      tb.push(Buffer.from(data.subarray(a, b)))
+      this.tagStrings.push(text)
+    }
+    return text
+  }
+
+  private pidIs(r: number, data: Buffer, a: number, b: number): boolean {
+    const pid = this.pid[r]
+    if (pid.length !== b - a) return false
+    for (let i = 0; i < pid.length; i++) if (pid.charCodeAt(i) !== data[a + i]) return false
+    return true
+  }
+
+  private rowOfBytes(data: Buffer, a: number, b: number): number {
+    const c = this.familyCursor
+    if (c < this.pc && this.pidIs(c, data, a, b)) return c
+    if (c + 1 < this.pc && this.pidIs(c + 1, data, a, b)) return (this.familyCursor = c + 1)
+    return this.rowOf(decodeText(data, a, b))
+  }
+
   /** Row of a pid: proc_* sections come in process order, so look near the last hit first. */
   private rowOf(pid: string): number {
     const c = this.familyCursor
@@ -317,43 +367,79 @@ export class IndexBuilder {
   parseProc(buf: Buffer, start: number, end: number, r: number): void {
     let p = start
     while (p < end) {
-      let nl = buf.indexOf(10, p)
-      if (nl === -1 || nl > end) nl = end
-      let le = nl
-      if (le > p && buf[le - 1] === 0x0d) le--
-      // key ends at ": "
+      // key up to ':' (or end of line)
       let c = p
-      while (c < le && buf[c] !== 0x3a) c++
-      if (c < le) {
-        const v = c + 2 <= le ? c + 2 : le
-        const first = buf[p]
-        const klen = c - p
-        if (first === 0x53 /* S */) {
-          if (keyIs(buf, p, c, K_STATE)) this.state.a[r] = this.intern(latin1(buf, v, le))
-          else if (keyIs(buf, p, c, K_SPAWNED_AS)) this.spawnedAs.a[r] = this.intern(decodeText(buf, v, le))
-          else if (keyIs(buf, p, c, K_STACK_HEAP)) this.stackHeap.a[r] = parseDecimal(buf, v, le) || 0
-        } else if (first === 0x4e && keyIs(buf, p, c, K_NAME)) this.name[r] = decodeText(buf, v, le)
-        else if (first === 0x43 && keyIs(buf, p, c, K_CURRENT)) this.current.a[r] = this.intern(decodeText(buf, v, le))
-        else if (first === 0x4c && klen === K_LAST_SCHED.length && keyIs(buf, p, c, K_LAST_SCHED)) {
-          if (this.current.a[r] < 0) this.current.a[r] = this.intern(decodeText(buf, v, le))
-        } else if (first === 0x4d) {
-          if (keyIs(buf, p, c, K_MSGQ)) this.msgq.a[r] = parseDecimal(buf, v, le) || 0
-          else if (keyIs(buf, p, c, K_MEMORY)) this.memory.a[r] = parseDecimal(buf, v, le)
-        } else if (first === 0x52 && keyIs(buf, p, c, K_REDS)) this.reds.a[r] = parseDecimal(buf, v, le) || 0
-        else if (first === 0x4f && keyIs(buf, p, c, K_OLD_HEAP)) this.oldHeap.a[r] = parseDecimal(buf, v, le) || 0
-        else if (first === 0x50 && keyIs(buf, p, c, K_PC)) {
-          // `0x00007fac371e7610 (init:join/1 + 144)`
-          const open = buf.indexOf(0x28, v)
-          if (open !== -1 && open < le) {
-            let q = open + 1
-            while (q < le && buf[q] !== 0x20 && buf[q] !== 0x29) q++
-            const f = latin1(buf, open + 1, q)
-            if (f.includes(':') && f.includes('/')) this.pcFun.a[r] = this.intern(decodeText(buf, open + 1, q))
-          }
-        }
-      }
+      let ch = 0
+      while (c < end && (ch = buf[c]) !== 0x3a && ch !== 0x0a) c++
+      let nl = c
+      while (nl < end && buf[nl] !== 0x0a) nl++
+      if (c < nl) this.procField(buf, p, c, nl, r)
       p = nl + 1
     }
+  }
+
+  private procField(buf: Buffer, p: number, c: number, nl: number, r: number): void {
+    let le = nl
+    if (le > p && buf[le - 1] === 0x0d) le--
+    const v = c + 2 <= le ? c + 2 : le
+    const first = buf[p]
+    const klen = c - p
+    if (first === 0x53 /* S */) {
+      if (klen === 5 && keyIs(buf, p, c, K_STATE)) this.state.a[r] = this.internBytes(0, buf, v, le)
+      else if (klen === 10) {
+        if (buf[p + 1] === 0x70 && keyIs(buf, p, c, K_SPAWNED_AS)) this.spawnedAs.a[r] = this.internBytes(1, buf, v, le)
+        else if (keyIs(buf, p, c, K_STACK_HEAP)) this.stackHeap.a[r] = parseDecimal(buf, v, le) || 0
+      }
+    } else if (first === 0x4e && keyIs(buf, p, c, K_NAME)) this.name[r] = decodeText(buf, v, le)
+    else if (first === 0x43 && keyIs(buf, p, c, K_CURRENT)) this.current.a[r] = this.internBytes(2, buf, v, le)
+    else if (first === 0x4c && klen === K_LAST_SCHED.length && keyIs(buf, p, c, K_LAST_SCHED)) {
+      if (this.current.a[r] < 0) this.current.a[r] = this.internBytes(2, buf, v, le)
+    } else if (first === 0x4d) {
+      if (klen === 20 && keyIs(buf, p, c, K_MSGQ)) this.msgq.a[r] = parseDecimal(buf, v, le) || 0
+      else if (klen === 6 && keyIs(buf, p, c, K_MEMORY)) this.memory.a[r] = parseDecimal(buf, v, le)
+    } else if (first === 0x52 && klen === 10 && keyIs(buf, p, c, K_REDS)) this.reds.a[r] = parseDecimal(buf, v, le) || 0
+    else if (first === 0x4f && klen === 7 && keyIs(buf, p, c, K_OLD_HEAP)) this.oldHeap.a[r] = parseDecimal(buf, v, le) || 0
+    else if (first === 0x50 && klen === 15 && keyIs(buf, p, c, K_PC)) {
+      // `0x00007fac371e7610 (init:join/1 + 144)`
+      let open = v
+      while (open < le && buf[open] !== 0x28) open++
+      if (open < le) {
+        let q = open + 1
+        let colon = false
+        let slash = false
+        while (q < le && buf[q] !== 0x20 && buf[q] !== 0x29) {
+          if (buf[q] === 0x3a) colon = true
+          else if (buf[q] === 0x2f) slash = true
+          q++
+        }
+        if (colon && slash) this.pcFun.a[r] = this.internBytes(3, buf, open + 1, q)
+      }
+    }
+  }
+
+  /** Interns a short field value; per field, the last value's bytes are kept to skip repeats. */
+  private lastBytes = [Buffer.alloc(256), Buffer.alloc(256), Buffer.alloc(256), Buffer.alloc(256)]
+  private lastLen = [-1, -1, -1, -1]
+  private lastCode = [-1, -1, -1, -1]
+  private internBytes(field: number, buf: Buffer, a: number, b: number): number {
+    const n = b - a
+    const last = this.lastBytes[field]
+    if (n === this.lastLen[field]) {
+      let same = true
+      for (let i = 0; i < n; i++)
+        if (buf[a + i] !== last[i]) {
+          same = false
+          break
+        }
+      if (same) return this.lastCode[field]
+    }
+    const code = this.intern(decodeText(buf, a, b))
+    if (n <= 256) {
+      buf.copy(last, 0, a, b)
+      this.lastLen[field] = n
+      this.lastCode[field] = code
+    } else this.lastLen[field] = -1
+    return code
   }
 
   /** Body range of a `=proc:` section (for rows parsed after the pass). */
@@ -364,6 +450,10 @@ export class IndexBuilder {
 
   finish(path: string, size: number, indexMs: number): DumpIndex {
     this.close(size, Buffer.alloc(0), size)
+    if (this.lastFamily) {
+      const f = this.lastFamily
+      this.lastSection = `${f.tag}:${f.idBytes ?? this.pid[f.row]}`
+    }
     const n = this.pc
     const current = this.current.a.subarray(0, n).slice()
     const pcFun = this.pcFun.a
@@ -442,32 +532,38 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
   try {
     const builder = new IndexBuilder()
     let pos = 0
-    let carry: Buffer | null = null
+    // One work buffer: the carry (the unfinished tail of the last read) is moved to its start
+    // and the next read lands right after it, so nothing is concatenated.
+    let work = Buffer.allocUnsafe(chunkSize + PROC_CARRY_LIMIT + HEADER_LINE_LIMIT + 16)
+    let carryLen = 0
     let carryBase = 0
-    const readBuf = Buffer.allocUnsafe(chunkSize)
     while (pos < size) {
       if (options.signal?.aborted) throw new AppError('dump_cancelled', `Reading ${path} was cancelled.`)
       const want = Math.min(chunkSize, size - pos)
+      if (carryLen + want > work.length) {
+        const bigger = Buffer.allocUnsafe(carryLen + want)
+        work.copy(bigger, 0, 0, carryLen)
+        work = bigger
+      }
       let got = 0
       while (got < want) {
-        const { bytesRead } = await fh.read(readBuf, got, want - got, pos + got)
+        const { bytesRead } = await fh.read(work, carryLen + got, want - got, pos + got)
         if (bytesRead === 0) break
         got += bytesRead
       }
       if (got === 0) break
-      const chunk = readBuf.subarray(0, got)
       if (pos === 0) {
-        const head = chunk.subarray(0, Math.min(chunk.length, MAGIC.length))
+        const head = work.subarray(0, Math.min(got, MAGIC.length))
         if (latin1(head, 0, head.length) !== MAGIC.slice(0, head.length) || (head.length < MAGIC.length && size > head.length))
-          throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: ${describeNonDump(chunk.subarray(0, 64))}.`)
+          throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: ${describeNonDump(work.subarray(0, Math.min(got, 64)))}.`)
       }
-      const base: number = carry ? carryBase : pos
-      const data: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk
+      const base: number = carryLen > 0 ? carryBase : pos
+      const data = work.subarray(0, carryLen + got)
       pos += got
       const eof = pos >= size
       const next = builder.feed(data, base, eof)
-      // copy the carry out of the reused read buffer
-      carry = next < base + data.length ? Buffer.from(data.subarray(next - base)) : null
+      carryLen = Math.max(0, base + data.length - next)
+      if (carryLen > 0) work.copyWithin(0, next - base, data.length)
       carryBase = next
       options.onProgress?.(pos, size)
     }
