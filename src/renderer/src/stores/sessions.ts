@@ -49,8 +49,9 @@ export const useSessionsStore = defineStore('sessions', () => {
   on('node:sample', ({ sessionId, sample }) => {
     const samples = history.value.get(sessionId)
     if (!samples) return
-    samples.push(sample)
-    if (samples.length > MAX_SAMPLES) samples.splice(0, samples.length - MAX_SAMPLES)
+    const next = samples.length >= MAX_SAMPLES ? samples.slice(samples.length - MAX_SAMPLES + 1) : samples.slice()
+    next.push(sample)
+    history.value.set(sessionId, next)
     const s = sessions.value.find((x) => x.sessionId === sessionId)
     if (s) s.rttMs = sample.rttMs
     triggerRef(history)
