@@ -6,11 +6,25 @@ import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './comm
 
 async function openDump(args: ParsedArgs): Promise<DumpFile> {
   const path = args.positional[0]
-  if (!path) throw new AppError('invalid_request', 'Give the path of a crash dump, e.g. erlscope report erl_crash.dump.')
+  if (!path)
+    throw new AppError(
+      'invalid_request',
+      'Give the path of a crash dump, e.g. erlscope report erl_crash.dump.'
+    )
   return DumpFile.open(await indexDumpFile(path))
 }
 
-const memoryKeys = ['total', 'processes', 'processes_used', 'system', 'atom', 'atom_used', 'binary', 'code', 'ets'] as const
+const memoryKeys = [
+  'total',
+  'processes',
+  'processes_used',
+  'system',
+  'atom',
+  'atom_used',
+  'binary',
+  'code',
+  'ets'
+] as const
 
 function reportJson(s: DumpSummary): unknown {
   const proc = (r: DumpProcessRow): unknown => ({
@@ -48,7 +62,14 @@ function reportJson(s: DumpSummary): unknown {
     topProcessesByMemory: s.topByMemory.map(proc),
     topProcessesByMailbox: s.topByMailbox.map(proc),
     ports: s.ports,
-    topEts: s.topEts.map((t) => ({ owner: t.owner, name: t.name, table: t.table, type: t.type, objects: t.objects, bytes: t.bytes })),
+    topEts: s.topEts.map((t) => ({
+      owner: t.owner,
+      name: t.name,
+      table: t.table,
+      type: t.type,
+      objects: t.objects,
+      bytes: t.bytes
+    })),
     findings: s.findings
   }
 }
@@ -63,8 +84,18 @@ function reportText(s: DumpSummary, top: number): string {
   const mem = (v: number | null): string => (v === null ? '?' : fmtBytes(v))
   out.push(`Crash dump ${s.path} (${fmtBytes(s.size)}, format ${h.dumpVersion})`)
   if (s.truncated) out.push('', `!! TRUNCATED: ${s.truncated.message}`)
-  out.push('', `Created:        ${h.created ?? '?'}`, `Node:           ${h.nodeName ?? '?'}`, `System version: ${h.systemVersion ?? '?'}`)
-  out.push(`Slogan:         ${h.slogan ?? '?'}`, '', `What happened:  ${s.explanation.title}`, `                ${s.explanation.detail}`)
+  out.push(
+    '',
+    `Created:        ${h.created ?? '?'}`,
+    `Node:           ${h.nodeName ?? '?'}`,
+    `System version: ${h.systemVersion ?? '?'}`
+  )
+  out.push(
+    `Slogan:         ${h.slogan ?? '?'}`,
+    '',
+    `What happened:  ${s.explanation.title}`,
+    `                ${s.explanation.detail}`
+  )
   if (s.explanation.reason) out.push(`Reason:         ${s.explanation.reason}`)
   if (s.findings.length > 0) {
     out.push('', 'Findings:')
@@ -77,7 +108,10 @@ function reportText(s: DumpSummary, top: number): string {
     out.push(`  ${pad(k, 15)} ${pad(mem(v), 12)}${k === 'total' ? '' : share}`)
   }
   const c = s.counts
-  out.push('', `Counts: ${c.processes} processes, ${c.ports} ports, ${c.ets} ETS tables, ${c.timers} timers, ${c.funs} funs, ${c.atoms ?? '?'} atoms${s.limits.atoms.limit ? ` (limit ${s.limits.atoms.limit})` : ''}, ${c.modules} modules`)
+  out.push(
+    '',
+    `Counts: ${c.processes} processes, ${c.ports} ports, ${c.ets} ETS tables, ${c.timers} timers, ${c.funs} funs, ${c.atoms ?? '?'} atoms${s.limits.atoms.limit ? ` (limit ${s.limits.atoms.limit})` : ''}, ${c.modules} modules`
+  )
   out.push(`Process states: ${s.processStates.map((x) => `${x.state} ${x.count}`).join(', ')}`)
   const table = (title: string, rows: DumpProcessRow[]): void => {
     if (rows.length === 0) return
@@ -85,18 +119,26 @@ function reportText(s: DumpSummary, top: number): string {
     out.push(`  ${pad('pid', 16)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('name', 24)} current function`)
     for (const r of rows.slice(0, top)) {
       const m = r.memoryBytes ?? r.memoryEstimateBytes
-      out.push(`  ${pad(r.pid, 16)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(r.name ?? r.spawnedAs ?? '', 24)} ${r.currentFunction ?? ''}`)
+      out.push(
+        `  ${pad(r.pid, 16)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(r.name ?? r.spawnedAs ?? '', 24)} ${r.currentFunction ?? ''}`
+      )
     }
   }
   table('Top processes by memory:', s.topByMemory)
   table('Top processes by mailbox:', s.topByMailbox)
   if (s.ports.total > 0) {
     const k = s.ports.byKind
-    out.push('', `Ports: ${s.ports.total} (tcp ${k.tcp}, udp ${k.udp}, sctp ${k.sctp}, file ${k.file}, external ${k.external}, other ${k.other})`)
+    out.push(
+      '',
+      `Ports: ${s.ports.total} (tcp ${k.tcp}, udp ${k.udp}, sctp ${k.sctp}, file ${k.file}, external ${k.external}, other ${k.other})`
+    )
   }
   if (s.topEts.length > 0) {
     out.push('', 'Largest ETS tables:')
-    for (const t of s.topEts.slice(0, top)) out.push(`  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}`)
+    for (const t of s.topEts.slice(0, top))
+      out.push(
+        `  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}`
+      )
   }
   return out.join('\n')
 }
@@ -134,7 +176,8 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   const limitFlag = flagString(args, 'limit')
   const limit = limitFlag ? Math.max(0, Number(limitFlag) || 0) : json ? Infinity : 30
   const sortBy = by ? SORT_KEYS[by] : undefined
-  if (by && !sortBy) throw new AppError('invalid_request', `Unknown --by '${by}': use ${Object.keys(SORT_KEYS).join(', ')}.`)
+  if (by && !sortBy)
+    throw new AppError('invalid_request', `Unknown --by '${by}': use ${Object.keys(SORT_KEYS).join(', ')}.`)
   let rows: number[] | Int32Array
   if (sortBy) {
     rows = await dump.sortedRows(sortBy, sortBy !== 'pid' && sortBy !== 'name')
@@ -153,11 +196,15 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
     io.out(`${chunk}${n === 0 ? '' : '\n'}]\n`)
     return
   }
-  io.out(`${pad('pid', 16)} ${pad('state', 10)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('reductions', 12)} ${pad('name / spawned as', 32)} current function`)
+  io.out(
+    `${pad('pid', 16)} ${pad('state', 10)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('reductions', 12)} ${pad('name / spawned as', 32)} current function`
+  )
   for (let i = 0; i < n; i++) {
     const r = dump.row(rows[i], ws)
     const m = r.memoryBytes ?? r.memoryEstimateBytes
-    io.out(`${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`)
+    io.out(
+      `${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`
+    )
   }
   if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)
 }

@@ -6,7 +6,15 @@ export function parseAllocator(id: string, body: string): DumpAllocatorInstance 
   const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(id)
   const lines = splitLines(body).map((line) => {
     const c = line.indexOf(': ')
-    return c < 0 ? { key: line, values: [] } : { key: line.slice(0, c), values: line.slice(c + 2).trim().split(/\s+/) }
+    return c < 0
+      ? { key: line, values: [] }
+      : {
+          key: line.slice(0, c),
+          values: line
+            .slice(c + 2)
+            .trim()
+            .split(/\s+/)
+        }
   })
   let blocks: number | null = null
   let carriers: number | null = null

@@ -136,7 +136,17 @@ export class DumpFile {
       const i = findSection(this.index, 'memory')
       const m = i < 0 ? null : parseMemory(await this.body(i))
       return (
-        m ?? { total: null, processes: null, processes_used: null, system: null, atom: null, atom_used: null, binary: null, code: null, ets: null }
+        m ?? {
+          total: null,
+          processes: null,
+          processes_used: null,
+          system: null,
+          atom: null,
+          atom_used: null,
+          binary: null,
+          code: null,
+          ets: null
+        }
       )
     })
   }
@@ -198,7 +208,11 @@ export class DumpFile {
       case 'state':
       case 'currentFunction': {
         const text = (i: number): string =>
-          sortBy === 'name' ? (p.name[i] ?? '\uffff') : sortBy === 'state' ? (p.strings[p.state[i]] ?? '') : (p.strings[p.current[i]] ?? '')
+          sortBy === 'name'
+            ? (p.name[i] ?? '\uffff')
+            : sortBy === 'state'
+              ? (p.strings[p.state[i]] ?? '')
+              : (p.strings[p.current[i]] ?? '')
         cmp = (a, b) => {
           const x = text(a)
           const y = text(b)
@@ -211,12 +225,15 @@ export class DumpFile {
         cmp = (a, b) => {
           const x = keys[a]
           const y = keys[b]
-          for (let k = 0; k < Math.max(x.length, y.length); k++) if (x[k] !== y[k]) return (x[k] ?? 0) - (y[k] ?? 0)
+          for (let k = 0; k < Math.max(x.length, y.length); k++)
+            if (x[k] !== y[k]) return (x[k] ?? 0) - (y[k] ?? 0)
           return 0
         }
       }
     }
-    const sorted = Array.from(order).sort(descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b)
+    const sorted = Array.from(order).sort(
+      descending ? (a, b) => cmp(b, a) || a - b : (a, b) => cmp(a, b) || a - b
+    )
     const out = Int32Array.from(sorted)
     this.sortCache = { key, order: out }
     return out
@@ -246,7 +263,8 @@ export class DumpFile {
       const r = order[i]
       if (states && !states.has(p.strings[p.state[r]])) continue
       if (filter) {
-        const hay = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`.toLowerCase()
+        const hay =
+          `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`.toLowerCase()
         if (!hay.includes(filter)) continue
       }
       if (matched >= offset && rows.length < limit) rows.push(this.row(r, ws))
@@ -299,7 +317,9 @@ export class DumpFile {
       if (out.has(addr)) continue
       const i = this.binarySection(addr)
       if (i < 0) continue
-      const text = (await this.read(this.index.body[i], this.index.end[i], BINARY_READ_CAP)).toString('latin1')
+      const text = (await this.read(this.index.body[i], this.index.end[i], BINARY_READ_CAP)).toString(
+        'latin1'
+      )
       const d = parseSizedData(text, this.base64)
       if (d) {
         out.set(addr, d)
@@ -350,14 +370,20 @@ export class DumpFile {
       })
       messages.push(token ? { term, seqTraceToken: token } : { term })
     }
-    if (p.msgq[r] > 0 && !extras.has('proc_messages')) notes.push('The dump does not include this process’s messages.')
+    if (p.msgq[r] > 0 && !extras.has('proc_messages'))
+      notes.push('The dump does not include this process’s messages.')
     let dictionary: DumpProcessDetail['dictionary'] = null
     if (extras.has('proc_dictionary')) {
       dictionary = []
       for (const line of splitLines(extras.get('proc_dictionary') ?? '')) {
         const t = dec.safe(() => dec.term(line))
-        if (t.kind === 'tuple' && t.items.length === 2) dictionary.push({ key: t.items[0], value: t.items[1] })
-        else dictionary.push({ key: t, value: { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" } })
+        if (t.kind === 'tuple' && t.items.length === 2)
+          dictionary.push({ key: t.items[0], value: t.items[1] })
+        else
+          dictionary.push({
+            key: t,
+            value: { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" }
+          })
       }
     }
     const stack = extras.has('proc_stack') ? parseStack(extras.get('proc_stack') ?? '', dec) : null
@@ -366,7 +392,9 @@ export class DumpFile {
     if (trunc && !Number.isNaN(p.extraEnd[r]) && p.extraEnd[r] >= this.index.size)
       notes.push('The dump was cut inside this process’s data: some terms show as placeholders.')
     const ets = (await this.etsTables()).filter((t) => t.owner === p.pid[r])
-    const timers = (await this.timers()).filter((t) => t.owner === p.pid[r] || (p.name[r] !== null && t.owner === p.name[r]))
+    const timers = (await this.timers()).filter(
+      (t) => t.owner === p.pid[r] || (p.name[r] !== null && t.owner === p.name[r])
+    )
     return {
       row: this.row(r, header.wordSize),
       fields: parsed.fields,
@@ -389,7 +417,8 @@ export class DumpFile {
   private async all<T>(tag: string, parse: (id: string | null, body: string) => T): Promise<T[]> {
     return this.cached(`all:${tag}`, async () => {
       const out: T[] = []
-      for (const i of sectionsWithTag(this.index, tag)) out.push(parse(this.index.id[i], await this.body(i, 4 << 20)))
+      for (const i of sectionsWithTag(this.index, tag))
+        out.push(parse(this.index.id[i], await this.body(i, 4 << 20)))
       return out
     })
   }
@@ -449,8 +478,15 @@ export class DumpFile {
         return { kind, ...page(await this.timers(), (t) => `${t.owner} ${t.message}`) }
       case 'schedulers': {
         const rows = []
-        for (const tag of ['scheduler', 'dirty_cpu_scheduler', 'dirty_cpu_run_queue', 'dirty_io_scheduler', 'dirty_io_run_queue'])
-          for (const i of sectionsWithTag(this.index, tag)) rows.push(parseScheduler(tag, this.index.id[i], await this.body(i)))
+        for (const tag of [
+          'scheduler',
+          'dirty_cpu_scheduler',
+          'dirty_cpu_run_queue',
+          'dirty_io_scheduler',
+          'dirty_io_run_queue'
+        ])
+          for (const i of sectionsWithTag(this.index, tag))
+            rows.push(parseScheduler(tag, this.index.id[i], await this.body(i)))
         return { kind, rows }
       }
       case 'nodes': {
@@ -461,7 +497,14 @@ export class DumpFile {
           if (tag === 'visible_node' || tag === 'hidden_node' || tag === 'not_connected')
             connections.push(parseNodeConnection(tag, this.index.id[i] ?? '', await this.body(i)))
         }
-        return { kind, nodes: { thisNode: header.nodeName, distributed: findSection(this.index, 'no_distribution') < 0, connections } }
+        return {
+          kind,
+          nodes: {
+            thisNode: header.nodeName,
+            distributed: findSection(this.index, 'no_distribution') < 0,
+            connections
+          }
+        }
       }
       case 'modules': {
         const lm = findSection(this.index, 'loaded_modules')
@@ -469,14 +512,18 @@ export class DumpFile {
         const ids = sectionsWithTag(this.index, 'mod')
         const matching = f ? ids.filter((i) => (this.index.id[i] ?? '').toLowerCase().includes(f)) : ids
         const modules = []
-        for (const i of matching.slice(offset, offset + limit)) modules.push(parseModule(this.index.id[i] ?? '', await this.body(i), this.base64))
+        for (const i of matching.slice(offset, offset + limit))
+          modules.push(parseModule(this.index.id[i] ?? '', await this.body(i), this.base64))
         return { kind, total: matching.length, modules: { ...totals, modules } }
       }
       case 'funs':
         return { kind, ...page(await this.all('fun', (_id, body) => parseFun(body)), (t) => `${t.module}`) }
       case 'atoms': {
         const atoms = await this.atoms()
-        const limitIdx = (await this.section('internal_tables')) as Extract<DumpSection, { kind: 'internal_tables' }>
+        const limitIdx = (await this.section('internal_tables')) as Extract<
+          DumpSection,
+          { kind: 'internal_tables' }
+        >
         const atomTab = limitIdx.indexTables.find((t) => t.name === 'atom_tab')
         return { kind, limit: atomTab?.limit ?? null, ...page(atoms, (a) => a) }
       }
@@ -486,7 +533,13 @@ export class DumpFile {
         const lines = splitLines(await this.bodyLatin1(i))
         const header = await this.header()
         const lits = await this.literals()
-        const dec = new HeapDecoder({ heap: new Map(), literals: lits, binary: () => null, base64: this.base64, localNode: header.nodeName })
+        const dec = new HeapDecoder({
+          heap: new Map(),
+          literals: lits,
+          binary: () => null,
+          base64: this.base64,
+          localNode: header.nodeName
+        })
         const rows = lines.slice(offset, offset + limit).map((line) => {
           const k = dec.element(line)
           const value = k.rest.startsWith('|') ? dec.safe(() => dec.term(k.rest.slice(1))) : k.term
@@ -497,21 +550,32 @@ export class DumpFile {
       case 'internal_tables':
         return this.cached('internal_tables', async () => {
           const hashTables = []
-          for (const i of sectionsWithTag(this.index, 'hash_table')) hashTables.push(parseHashTable(this.index.id[i] ?? '', await this.body(i)))
+          for (const i of sectionsWithTag(this.index, 'hash_table'))
+            hashTables.push(parseHashTable(this.index.id[i] ?? '', await this.body(i)))
           const indexTables = []
-          for (const i of sectionsWithTag(this.index, 'index_table')) indexTables.push(parseIndexTable(this.index.id[i] ?? '', await this.body(i)))
+          for (const i of sectionsWithTag(this.index, 'index_table'))
+            indexTables.push(parseIndexTable(this.index.id[i] ?? '', await this.body(i)))
           const aa = findSection(this.index, 'allocated_areas')
           const allocatedAreas = aa < 0 ? [] : parseAllocatedAreas(await this.body(aa))
           return { kind: 'internal_tables' as const, hashTables, indexTables, allocatedAreas }
         })
       case 'memory': {
         const aa = findSection(this.index, 'allocated_areas')
-        return { kind, memory: await this.memory(), allocatedAreas: aa < 0 ? [] : parseAllocatedAreas(await this.body(aa)) }
+        return {
+          kind,
+          memory: await this.memory(),
+          allocatedAreas: aa < 0 ? [] : parseAllocatedAreas(await this.body(aa))
+        }
       }
       case 'index': {
         const all = []
         for (let i = 0; i < this.index.count; i++)
-          all.push({ tag: this.index.tags[this.index.tag[i]], id: this.index.id[i], offset: this.index.offset[i], length: this.index.end[i] - this.index.offset[i] })
+          all.push({
+            tag: this.index.tags[this.index.tag[i]],
+            id: this.index.id[i],
+            offset: this.index.offset[i],
+            length: this.index.end[i] - this.index.offset[i]
+          })
         return { kind, ...page(all, (e) => `${e.tag}:${e.id ?? ''}`) }
       }
       default:
@@ -559,9 +623,15 @@ export class DumpFile {
     }
     const ets = await this.etsTables()
     const topEts = [...ets].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 10)
-    const tables = (await this.section('internal_tables')) as Extract<DumpSection, { kind: 'internal_tables' }>
+    const tables = (await this.section('internal_tables')) as Extract<
+      DumpSection,
+      { kind: 'internal_tables' }
+    >
     const atomTab = tables.indexTables.find((t) => t.name === 'atom_tab')
-    const atomCount = atomTab?.entries ?? header.atoms ?? (findSection(this.index, 'atoms') >= 0 ? (await this.atoms()).length : null)
+    const atomCount =
+      atomTab?.entries ??
+      header.atoms ??
+      (findSection(this.index, 'atoms') >= 0 ? (await this.atoms()).length : null)
     const explanation = explainSlogan(header.slogan)
     const findings: string[] = []
     const describe = (r: number): string => {
@@ -573,16 +643,24 @@ export class DumpFile {
       const r = topMem[0]
       const share = this.memOf(r, ws) / memSum
       if (share >= 0.3)
-        findings.push(`${describe(r)} holds ${Math.round(share * 100)} % of all process memory (${fmtBytes(this.memOf(r, ws))}).`)
+        findings.push(
+          `${describe(r)} holds ${Math.round(share * 100)} % of all process memory (${fmtBytes(this.memOf(r, ws))}).`
+        )
     }
     if (topMbox.length > 0 && p.msgq[topMbox[0]] >= 1000)
       findings.push(`${describe(topMbox[0])} has ${p.msgq[topMbox[0]]} messages waiting in its mailbox.`)
     if (memory.total && memory.binary && memory.binary / memory.total >= 0.3)
-      findings.push(`Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`)
+      findings.push(
+        `Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`
+      )
     if (memory.total && memory.ets && memory.ets / memory.total >= 0.3 && topEts[0])
-      findings.push(`ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}).`)
+      findings.push(
+        `ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}).`
+      )
     if (atomTab?.limit && atomTab.entries && atomTab.entries / atomTab.limit >= 0.8)
-      findings.push(`The atom table is ${Math.round((atomTab.entries / atomTab.limit) * 100)} % full (${atomTab.entries} of ${atomTab.limit}).`)
+      findings.push(
+        `The atom table is ${Math.round((atomTab.entries / atomTab.limit) * 100)} % full (${atomTab.entries} of ${atomTab.limit}).`
+      )
     if (explanation.category === 'process_heap' && topMem[0] !== undefined)
       findings.unshift(`Likely culprit: ${describe(topMem[0])}, the largest process.`)
     const trunc = this.truncation()
@@ -607,11 +685,19 @@ export class DumpFile {
         nodes: this.count('visible_node') + this.count('hidden_node') + this.count('not_connected')
       },
       limits: { atoms: { used: atomCount, limit: atomTab?.limit ?? null } },
-      processStates: [...states].map(([state, count]) => ({ state, count })).sort((a, b) => b.count - a.count),
+      processStates: [...states]
+        .map(([state, count]) => ({ state, count }))
+        .sort((a, b) => b.count - a.count),
       topByMemory: topMem.map((r) => this.row(r, ws)),
       topByMailbox: topMbox.map((r) => this.row(r, ws)),
       processMemorySum: memSum,
-      ports: { total: ports.length, byKind, byDriver: [...byDriver].map(([driver, count]) => ({ driver, count })).sort((a, b) => b.count - a.count) },
+      ports: {
+        total: ports.length,
+        byKind,
+        byDriver: [...byDriver]
+          .map(([driver, count]) => ({ driver, count }))
+          .sort((a, b) => b.count - a.count)
+      },
       topEts,
       findings
     }

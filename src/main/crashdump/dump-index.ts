@@ -67,7 +67,8 @@ export function sectionsWithTag(index: DumpIndex, tag: string): number[] {
 export function findSection(index: DumpIndex, tag: string, id?: string): number {
   const code = index.tags.indexOf(tag)
   if (code < 0) return -1
-  for (let i = 0; i < index.count; i++) if (index.tag[i] === code && (id === undefined || index.id[i] === id)) return i
+  for (let i = 0; i < index.count; i++)
+    if (index.tag[i] === code && (id === undefined || index.id[i] === id)) return i
   return -1
 }
 

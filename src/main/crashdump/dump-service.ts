@@ -35,12 +35,17 @@ export class DumpService {
   constructor(readonly opts: DumpServiceOptions) {}
 
   async open(path: string): Promise<DumpOpened> {
-    if (typeof path !== 'string' || path.trim() === '') throw new AppError('invalid_request', 'Give the path of a crash dump to open.')
+    if (typeof path !== 'string' || path.trim() === '')
+      throw new AppError('invalid_request', 'Give the path of a crash dump to open.')
     const id = `dump-${++this.seq}`
     const entry: Entry = { id, path, abort: new AbortController(), file: null, opened: null }
     this.entries.set(id, entry)
     let total = 0
-    const progress = (bytesRead: number, totalBytes: number, phase: DumpProgress['phase'] = 'indexing'): void => {
+    const progress = (
+      bytesRead: number,
+      totalBytes: number,
+      phase: DumpProgress['phase'] = 'indexing'
+    ): void => {
       total = totalBytes
       this.opts.onProgress({ dumpId: id, path, bytesRead, totalBytes, phase })
     }
@@ -71,7 +76,11 @@ export class DumpService {
     }
   }
 
-  private index(path: string, signal: AbortSignal, progress: (read: number, total: number) => void): Promise<DumpIndex> {
+  private index(
+    path: string,
+    signal: AbortSignal,
+    progress: (read: number, total: number) => void
+  ): Promise<DumpIndex> {
     const wp = this.opts.workerPath
     if (!wp || !existsSync(wp)) return indexDumpFile(path, { signal, onProgress: progress })
     return new Promise<DumpIndex>((resolve, reject) => {
@@ -93,8 +102,12 @@ export class DumpService {
         else if (m.type === 'done') finish(() => resolve(m.index))
         else if (m.type === 'error') finish(() => reject(new AppError(m.code, m.message)))
       })
-      worker.on('error', (e) => finish(() => reject(new AppError('dump_io', `The dump reader failed: ${e.message}`))))
-      worker.on('exit', (code) => finish(() => reject(new AppError('dump_io', `The dump reader stopped (exit ${code}).`))))
+      worker.on('error', (e) =>
+        finish(() => reject(new AppError('dump_io', `The dump reader failed: ${e.message}`)))
+      )
+      worker.on('exit', (code) =>
+        finish(() => reject(new AppError('dump_io', `The dump reader stopped (exit ${code}).`)))
+      )
     })
   }
 
@@ -127,7 +140,10 @@ export class DumpService {
     try {
       const data = JSON.parse(await readFile(join(this.opts.userDataDir, RECENT_FILE), 'utf8')) as unknown
       if (!Array.isArray(data)) return []
-      return data.filter((d): d is RecentDump => typeof d === 'object' && d !== null && typeof (d as RecentDump).path === 'string')
+      return data.filter(
+        (d): d is RecentDump =>
+          typeof d === 'object' && d !== null && typeof (d as RecentDump).path === 'string'
+      )
     } catch {
       return []
     }
@@ -135,8 +151,17 @@ export class DumpService {
 
   private async remember(file: DumpFile): Promise<void> {
     const header = await file.header()
-    const item: RecentDump = { path: file.path, size: file.index.size, openedAt: Date.now(), slogan: header.slogan, nodeName: header.nodeName }
-    const list = [item, ...(await this.recent()).filter((d) => d.path !== file.path)].slice(0, this.opts.maxRecent ?? 12)
+    const item: RecentDump = {
+      path: file.path,
+      size: file.index.size,
+      openedAt: Date.now(),
+      slogan: header.slogan,
+      nodeName: header.nodeName
+    }
+    const list = [item, ...(await this.recent()).filter((d) => d.path !== file.path)].slice(
+      0,
+      this.opts.maxRecent ?? 12
+    )
     await mkdir(this.opts.userDataDir, { recursive: true })
     const target = join(this.opts.userDataDir, RECENT_FILE)
     const tmp = `${target}.${process.pid}.tmp`

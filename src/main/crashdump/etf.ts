@@ -256,7 +256,8 @@ class BudgetError extends Error {}
 /** Decodes `<<131, ...>>`; a placeholder instead of an exception for bad input. */
 export function decodeEtf(data: Buffer, opts: EtfOptions = {}): DumpTerm {
   try {
-    if (data.length === 0 || data[0] !== 131) return { kind: 'missing', reason: 'unparsable', text: "'#BadExternalTerm'" }
+    if (data.length === 0 || data[0] !== 131)
+      return { kind: 'missing', reason: 'unparsable', text: "'#BadExternalTerm'" }
     if (data[1] === 80) {
       // COMPRESSED
       const size = data.readUInt32BE(2)

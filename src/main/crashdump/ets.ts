@@ -10,7 +10,11 @@ export function parseEts(owner: string, body: string, wordSize: number): DumpEts
     owner,
     table: firstValue(fields, 'Table') ?? '',
     name: firstValue(fields, 'Name'),
-    type: firstValue(fields, 'Type') ?? (fields.some((f) => f.value.startsWith('Ordered set') || f.key.startsWith('Ordered set')) ? 'ordered_set' : null),
+    type:
+      firstValue(fields, 'Type') ??
+      (fields.some((f) => f.value.startsWith('Ordered set') || f.key.startsWith('Ordered set'))
+        ? 'ordered_set'
+        : null),
     protection: firstValue(fields, 'Protection'),
     objects,
     words,

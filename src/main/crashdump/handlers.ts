@@ -52,7 +52,8 @@ export function createDumpHandlers(env: { emit: Emit; userDataDir: string; worke
       return service.get(dumpId).process(pid, options ?? {})
     },
     'dump:section': async (dumpId, kind, query) => {
-      if (!KINDS.includes(kind)) throw new AppError('invalid_request', `Unknown dump section kind '${String(kind)}'.`)
+      if (!KINDS.includes(kind))
+        throw new AppError('invalid_request', `Unknown dump section kind '${String(kind)}'.`)
       return service.get(dumpId).section(kind, query ?? {})
     }
   }

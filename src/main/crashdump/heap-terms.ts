@@ -53,13 +53,18 @@ export interface HeapContext {
 
 const INCOMPLETE: DumpTerm = { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" }
 const NO_BINARY: DumpTerm = { kind: 'missing', reason: 'nonexisting_binary', text: "'#CDVNonexistingBinary'" }
-const TRUNCATED_BINARY: DumpTerm = { kind: 'missing', reason: 'truncated_binary', text: "'#CDVTruncatedBinary'" }
+const TRUNCATED_BINARY: DumpTerm = {
+  kind: 'missing',
+  reason: 'truncated_binary',
+  text: "'#CDVTruncatedBinary'"
+}
 
 const HEX = /^[0-9A-Fa-f]*$/
 
 /** Decodes binary data written as hex (format < 0.5) or base64 (0.5). */
 export function decodeBinaryData(data: string, base64: boolean): Buffer {
-  if (!base64 || (HEX.test(data) && data.length % 2 === 0 && !base64)) return Buffer.from(data.slice(0, data.length & ~1), 'hex')
+  if (!base64 || (HEX.test(data) && data.length % 2 === 0 && !base64))
+    return Buffer.from(data.slice(0, data.length & ~1), 'hex')
   return Buffer.from(data, 'base64')
 }
 
@@ -144,12 +149,21 @@ export class HeapDecoder {
         const q = s.indexOf('>', p)
         const end = q < 0 ? s.length : q + 1
         const inner = s.slice(p + 1, end)
-        return { term: c === 'P' ? { kind: 'pid', text: inner } : { kind: 'port', text: inner.startsWith('#') ? inner : `#Port${inner}` }, end }
+        return {
+          term:
+            c === 'P'
+              ? { kind: 'pid', text: inner }
+              : { kind: 'port', text: inner.startsWith('#') ? inner : `#Port${inner}` },
+          end
+        }
       }
       case 'S':
         return { term: { kind: 'missing', reason: 'unparsable', text: s.slice(p + 1).trim() }, end: s.length }
       case 'D':
-        return { term: { kind: 'missing', reason: 'dist_message', text: "'#UndecodedDistributionMessage'" }, end: skipDist(s, p) }
+        return {
+          term: { kind: 'missing', reason: 'dist_message', text: "'#UndecodedDistributionMessage'" },
+          end: skipDist(s, p)
+        }
       default:
         return { term: unparsable(s.slice(p)), end: s.length }
     }
@@ -160,7 +174,8 @@ export class HeapDecoder {
     if (m) return m
     const line = this.line(addr)
     if (line === undefined) return INCOMPLETE
-    if (this.active.has(addr) || this.depth > 400) return { kind: 'missing', reason: 'too_deep', text: "'#TooDeep'" }
+    if (this.active.has(addr) || this.depth > 400)
+      return { kind: 'missing', reason: 'too_deep', text: "'#TooDeep'" }
     if (--this.budget < 0) throw new Budget()
     this.active.add(addr)
     this.depth++
@@ -206,7 +221,8 @@ export class HeapDecoder {
       }
       case 'B': {
         if (s.startsWith('B16#')) return { kind: 'int', value: BigInt(`0x${s.slice(4).trim()}`).toString() }
-        if (s.startsWith('B-16#')) return { kind: 'int', value: (-BigInt(`0x${s.slice(5).trim()}`)).toString() }
+        if (s.startsWith('B-16#'))
+          return { kind: 'int', value: (-BigInt(`0x${s.slice(5).trim()}`)).toString() }
         const m = /^B(-?\d+)/.exec(s)
         return m ? { kind: 'int', value: m[1] } : unparsable(s)
       }

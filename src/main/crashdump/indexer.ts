@@ -215,12 +215,26 @@ export class IndexBuilder {
     while (colon < lineEnd && data[colon] !== 0x3a) colon++
     const tag = this.tagText(data, s + 1, colon)
     const start = base + s
-    if (tag.length >= 4 && tag.charCodeAt(0) === 0x70 && tag !== 'proc' && PROC_FAMILY.has(tag) && colon < lineEnd) {
+    if (
+      tag.length >= 4 &&
+      tag.charCodeAt(0) === 0x70 &&
+      tag !== 'proc' &&
+      PROC_FAMILY.has(tag) &&
+      colon < lineEnd
+    ) {
       // proc_heap / proc_stack / …: find the row from the id bytes without making a string
       this.procFamilyCounts[tag] = (this.procFamilyCounts[tag] ?? 0) + 1
       const row = this.rowOfBytes(data, colon + 1, lineEnd)
       this.lastFamily = { tag, row, idBytes: row < 0 ? latin1(data, colon + 1, lineEnd) : null }
-      this.open = { tag, id: null, start, body: base + Math.min(e + 1, data.length), row, family: true, isProc: false }
+      this.open = {
+        tag,
+        id: null,
+        start,
+        body: base + Math.min(e + 1, data.length),
+        row,
+        family: true,
+        isProc: false
+      }
       return
     }
     const id = colon < lineEnd ? decodeText(data, colon + 1, lineEnd) : null
@@ -345,7 +359,8 @@ export class IndexBuilder {
     if (o.row < 0) return
     if (o.isProc) {
       this.pend.a[o.row] = endAbs
-      if (o.body >= base && endAbs <= base + data.length) this.parseProc(data, o.body - base, endAbs - base, o.row)
+      if (o.body >= base && endAbs <= base + data.length)
+        this.parseProc(data, o.body - base, endAbs - base, o.row)
       else this.deferred.push(o.row)
       return
     }
@@ -387,18 +402,22 @@ export class IndexBuilder {
     if (first === 0x53 /* S */) {
       if (klen === 5 && keyIs(buf, p, c, K_STATE)) this.state.a[r] = this.internBytes(0, buf, v, le)
       else if (klen === 10) {
-        if (buf[p + 1] === 0x70 && keyIs(buf, p, c, K_SPAWNED_AS)) this.spawnedAs.a[r] = this.internBytes(1, buf, v, le)
+        if (buf[p + 1] === 0x70 && keyIs(buf, p, c, K_SPAWNED_AS))
+          this.spawnedAs.a[r] = this.internBytes(1, buf, v, le)
         else if (keyIs(buf, p, c, K_STACK_HEAP)) this.stackHeap.a[r] = parseDecimal(buf, v, le) || 0
       }
     } else if (first === 0x4e && keyIs(buf, p, c, K_NAME)) this.name[r] = decodeText(buf, v, le)
-    else if (first === 0x43 && keyIs(buf, p, c, K_CURRENT)) this.current.a[r] = this.internBytes(2, buf, v, le)
+    else if (first === 0x43 && keyIs(buf, p, c, K_CURRENT))
+      this.current.a[r] = this.internBytes(2, buf, v, le)
     else if (first === 0x4c && klen === K_LAST_SCHED.length && keyIs(buf, p, c, K_LAST_SCHED)) {
       if (this.current.a[r] < 0) this.current.a[r] = this.internBytes(2, buf, v, le)
     } else if (first === 0x4d) {
       if (klen === 20 && keyIs(buf, p, c, K_MSGQ)) this.msgq.a[r] = parseDecimal(buf, v, le) || 0
       else if (klen === 6 && keyIs(buf, p, c, K_MEMORY)) this.memory.a[r] = parseDecimal(buf, v, le)
-    } else if (first === 0x52 && klen === 10 && keyIs(buf, p, c, K_REDS)) this.reds.a[r] = parseDecimal(buf, v, le) || 0
-    else if (first === 0x4f && klen === 7 && keyIs(buf, p, c, K_OLD_HEAP)) this.oldHeap.a[r] = parseDecimal(buf, v, le) || 0
+    } else if (first === 0x52 && klen === 10 && keyIs(buf, p, c, K_REDS))
+      this.reds.a[r] = parseDecimal(buf, v, le) || 0
+    else if (first === 0x4f && klen === 7 && keyIs(buf, p, c, K_OLD_HEAP))
+      this.oldHeap.a[r] = parseDecimal(buf, v, le) || 0
     else if (first === 0x50 && klen === 15 && keyIs(buf, p, c, K_PC)) {
       // `0x00007fac371e7610 (init:join/1 + 144)`
       let open = v
@@ -445,7 +464,10 @@ export class IndexBuilder {
   /** Body range of a `=proc:` section (for rows parsed after the pass). */
   finishRowRange(row: number): { body: number; end: number } {
     const start = this.poff.a[row]
-    return { body: start + '=proc:'.length + Buffer.byteLength(this.pid[row], 'latin1') + 1, end: this.pend.a[row] }
+    return {
+      body: start + '=proc:'.length + Buffer.byteLength(this.pid[row], 'latin1') + 1,
+      end: this.pend.a[row]
+    }
   }
 
   finish(path: string, size: number, indexMs: number): DumpIndex {
@@ -517,7 +539,8 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
   try {
     const st = await stat(path)
     if (st.isDirectory()) throw new AppError('not_a_dump', `${path} is a folder, not an Erlang crash dump.`)
-    if (!st.isFile()) throw new AppError('not_a_dump', `${path} is not a regular file, so it is not an Erlang crash dump.`)
+    if (!st.isFile())
+      throw new AppError('not_a_dump', `${path} is not a regular file, so it is not an Erlang crash dump.`)
     size = st.size
   } catch (error) {
     throw ioError(error, path)
@@ -554,8 +577,14 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
       if (got === 0) break
       if (pos === 0) {
         const head = work.subarray(0, Math.min(got, MAGIC.length))
-        if (latin1(head, 0, head.length) !== MAGIC.slice(0, head.length) || (head.length < MAGIC.length && size > head.length))
-          throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: ${describeNonDump(work.subarray(0, Math.min(got, 64)))}.`)
+        if (
+          latin1(head, 0, head.length) !== MAGIC.slice(0, head.length) ||
+          (head.length < MAGIC.length && size > head.length)
+        )
+          throw new AppError(
+            'not_a_dump',
+            `${path} is not an Erlang crash dump: ${describeNonDump(work.subarray(0, Math.min(got, 64)))}.`
+          )
       }
       const base: number = carryLen > 0 ? carryBase : pos
       const data = work.subarray(0, carryLen + got)

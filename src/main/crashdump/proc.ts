@@ -16,7 +16,12 @@ export function parseProcFields(body: string): {
     fields,
     spawnedBy: spawnedBy && spawnedBy !== '[]' ? spawnedBy : null,
     links: idsIn(firstValue(fields, 'Link list')),
-    monitors: idsIn(fields.filter((f) => /^Monitors?$|^Monitor list/.test(f.key)).map((f) => f.value).join(' ')),
+    monitors: idsIn(
+      fields
+        .filter((f) => /^Monitors?$|^Monitor list/.test(f.key))
+        .map((f) => f.value)
+        .join(' ')
+    ),
     monitoredBy: idsIn(firstValue(fields, 'Monitored by'))
   }
 }

@@ -25,12 +25,23 @@ export function parseScheduler(tag: string, id: string | null, body: string): Du
     return f && f.value !== '' ? f.value : null
   }
   let rq: number | null = null
-  for (const k of ['Run Queue Max Length', 'Run Queue High Length', 'Run Queue Normal Length', 'Run Queue Low Length']) {
+  for (const k of [
+    'Run Queue Max Length',
+    'Run Queue High Length',
+    'Run Queue Normal Length',
+    'Run Queue Low Length'
+  ]) {
     const v = num(get(k))
     if (v !== null) rq = (rq ?? 0) + v
   }
   const type: DumpScheduler['type'] =
-    tag === 'dirty_cpu_scheduler' ? 'dirty_cpu' : tag === 'dirty_io_scheduler' ? 'dirty_io' : tag === 'scheduler' ? 'normal' : (tag as DumpScheduler['type'])
+    tag === 'dirty_cpu_scheduler'
+      ? 'dirty_cpu'
+      : tag === 'dirty_io_scheduler'
+        ? 'dirty_io'
+        : tag === 'scheduler'
+          ? 'normal'
+          : (tag as DumpScheduler['type'])
   return {
     id: id === null ? tag : `${tag}:${id}`,
     type,

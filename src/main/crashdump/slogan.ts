@@ -11,7 +11,7 @@ function reasonIn(slogan: string, prefix: RegExp): string | null {
 export function explainSlogan(slogan: string | null): SloganExplanation {
   const s = (slogan ?? '').trim()
   const base = { reason: null, requestedBytes: null }
-  let m = /^(\w+): Cannot allocate (\d+) bytes of memory \(of type "([^"]*)"(?:, thread \d+)?\)/.exec(s)
+  const m = /^(\w+): Cannot allocate (\d+) bytes of memory \(of type "([^"]*)"(?:, thread \d+)?\)/.exec(s)
   if (m) {
     const [, alloc, bytes, type] = m
     const requestedBytes = Number(bytes)
@@ -44,7 +44,8 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
     return {
       category: 'application_failure',
       title: `A kernel process terminated${r ? ` (${r[1]})` : ''}`,
-      detail: 'A process the runtime cannot live without stopped, usually because an application failed to start or crashed. The reason says which application and why.',
+      detail:
+        'A process the runtime cannot live without stopped, usually because an application failed to start or crashed. The reason says which application and why.',
       reason: r ? r[2] : reasonIn(s, /^Kernel pid terminated/),
       requestedBytes: null
     }
@@ -53,7 +54,8 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
     return {
       category: 'boot_failure',
       title: 'The node failed while booting',
-      detail: 'The boot script or a -s/-eval/-run command failed before the system was up (a missing module, a bad argument, a crash in the start function). The reason is the exception raised.',
+      detail:
+        'The boot script or a -s/-eval/-run command failed before the system was up (a missing module, a bad argument, a crash in the start function). The reason is the exception raised.',
       reason: reasonIn(s, /^(init terminating in do_boot|Runtime terminating during boot)/),
       requestedBytes: null
     }
@@ -61,7 +63,8 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
     return {
       category: 'boot_failure',
       title: 'The kernel could not start',
-      detail: 'A core kernel process could not be started, often because of a bad sys.config or command-line configuration.',
+      detail:
+        'A core kernel process could not be started, often because of a bad sys.config or command-line configuration.',
       reason: reasonIn(s, /^[Cc]ould not start kernel pid \([^)]*\)/),
       requestedBytes: null
     }
@@ -69,25 +72,56 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
     return {
       category: 'requested',
       title: 'Someone asked for this dump',
-      detail: 'The dump was requested (SIGUSR1, the break menu, or erlang:halt with a dump) while the node was running: it is a snapshot, not necessarily a crash. Check memory and mailboxes for what prompted it.',
+      detail:
+        'The dump was requested (SIGUSR1, the break menu, or erlang:halt with a dump) while the node was running: it is a snapshot, not necessarily a crash. Check memory and mailboxes for what prompted it.',
       ...base
     }
   if (/Too many processes|maximum number of processes|system_limit.*process/i.test(s))
-    return { category: 'system_limit', title: 'The process limit was reached', detail: 'The node spawned as many processes as +P allows. Look for a process leak in the process table (many processes with the same initial call).', ...base }
+    return {
+      category: 'system_limit',
+      title: 'The process limit was reached',
+      detail:
+        'The node spawned as many processes as +P allows. Look for a process leak in the process table (many processes with the same initial call).',
+      ...base
+    }
   if (/atom_tab|no more index entries in atom/i.test(s))
-    return { category: 'system_limit', title: 'The atom table is full', detail: 'Atoms are never garbage collected; something creates atoms dynamically (list_to_atom, binary_to_atom on external input). Raise +t only as a stop-gap.', ...base }
+    return {
+      category: 'system_limit',
+      title: 'The atom table is full',
+      detail:
+        'Atoms are never garbage collected; something creates atoms dynamically (list_to_atom, binary_to_atom on external input). Raise +t only as a stop-gap.',
+      ...base
+    }
   if (/ETS|ets_tab|maximum number of ETS tables/i.test(s))
-    return { category: 'system_limit', title: 'The ETS table limit was reached', detail: 'Too many ETS tables exist; look for tables created per request and never deleted.', ...base }
+    return {
+      category: 'system_limit',
+      title: 'The ETS table limit was reached',
+      detail: 'Too many ETS tables exist; look for tables created per request and never deleted.',
+      ...base
+    }
   if (/port|too many open files|emfile/i.test(s) && /limit|Too many|emfile/i.test(s))
-    return { category: 'system_limit', title: 'The port or file-descriptor limit was reached', detail: 'The node ran out of ports or file descriptors. Look at the ports table for sockets or files left open.', ...base }
+    return {
+      category: 'system_limit',
+      title: 'The port or file-descriptor limit was reached',
+      detail:
+        'The node ran out of ports or file descriptors. Look at the ports table for sockets or files left open.',
+      ...base
+    }
   if (/^erl_child_setup closed/.test(s))
     return {
       category: 'child_setup',
       title: 'The runtime helper process died',
-      detail: 'erl_child_setup, the helper that spawns OS processes, exited. This often means the OS killed it (out-of-memory killer) or the node was being shut down.',
+      detail:
+        'erl_child_setup, the helper that spawns OS processes, exited. This often means the OS killed it (out-of-memory killer) or the node was being shut down.',
       ...base
     }
   if (s !== '')
-    return { category: 'halt', title: 'The node was halted', detail: 'The node called erlang:halt/1 (or crashed) with this slogan as its reason.', reason: s, requestedBytes: null }
+    return {
+      category: 'halt',
+      title: 'The node was halted',
+      detail: 'The node called erlang:halt/1 (or crashed) with this slogan as its reason.',
+      reason: s,
+      requestedBytes: null
+    }
   return { category: 'other', title: 'No slogan', detail: 'The dump has no slogan line.', ...base }
 }

@@ -20,12 +20,23 @@ export function parseMemory(body: string): DumpMemory {
 
 export function parseHashTable(name: string, body: string): DumpHashTable {
   const kv = keyValues(body)
-  return { name, size: num(firstValue(kv, 'size')), used: num(firstValue(kv, 'used')), objs: num(firstValue(kv, 'objs')), depth: num(firstValue(kv, 'depth')) }
+  return {
+    name,
+    size: num(firstValue(kv, 'size')),
+    used: num(firstValue(kv, 'used')),
+    objs: num(firstValue(kv, 'objs')),
+    depth: num(firstValue(kv, 'depth'))
+  }
 }
 
 export function parseIndexTable(name: string, body: string): DumpIndexTable {
   const kv = keyValues(body)
-  return { name, size: num(firstValue(kv, 'size')), limit: num(firstValue(kv, 'limit')), entries: num(firstValue(kv, 'entries')) }
+  return {
+    name,
+    size: num(firstValue(kv, 'size')),
+    limit: num(firstValue(kv, 'limit')),
+    entries: num(firstValue(kv, 'entries'))
+  }
 }
 
 export function parseAllocatedAreas(body: string): DumpAllocatedArea[] {

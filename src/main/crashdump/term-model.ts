@@ -39,12 +39,19 @@ export function binaryTerm(
 }
 
 function isPrintableCode(c: number): boolean {
-  return (c >= 32 && c <= 126) || (c >= 160 && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff)) || c === 9 || c === 10 || c === 13
+  return (
+    (c >= 32 && c <= 126) ||
+    (c >= 160 && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff)) ||
+    c === 9 ||
+    c === 10 ||
+    c === 13
+  )
 }
 
 /** A list of integers: a `string` term when every code is printable, else a list of ints. */
 export function charListTerm(codes: number[]): DumpTerm {
-  if (codes.length > 0 && codes.every(isPrintableCode)) return { kind: 'string', value: String.fromCodePoint(...codes) }
+  if (codes.length > 0 && codes.every(isPrintableCode))
+    return { kind: 'string', value: String.fromCodePoint(...codes) }
   if (codes.length === 0) return { kind: 'nil' }
   return { kind: 'list', items: codes.map((c) => ({ kind: 'int', value: String(c) })) }
 }
@@ -126,7 +133,8 @@ export function printTerm(t: DumpTerm, opts: PrintOptions = {}): string {
         if (t.bits && !t.elided && bytes.length > 0) bytes[bytes.length - 1] >>= 8 - t.bits
         const more = t.elided ? `,...(${t.size - bytes.length} more bytes)` : ''
         const bits = t.bits ? `:${t.bits}` : ''
-        if (t.text !== undefined && !t.bits && !opts.stringsAsLists) return push(`<<${quoteString(t.text)}${more}>>`)
+        if (t.text !== undefined && !t.bits && !opts.stringsAsLists)
+          return push(`<<${quoteString(t.text)}${more}>>`)
         return push(`<<${bytes.join(',')}${bits}${more}>>`)
       }
       case 'pid':

@@ -21,7 +21,12 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     post({ type: 'done', index }, transferList(index))
   } catch (error) {
     if (error instanceof AppError) post({ type: 'error', code: error.code, message: error.message })
-    else post({ type: 'error', code: 'dump_io', message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}` })
+    else
+      post({
+        type: 'error',
+        code: 'dump_io',
+        message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
+      })
   }
 }
 

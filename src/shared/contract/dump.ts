@@ -464,7 +464,11 @@ export interface DumpSummary {
   topByMailbox: DumpProcessRow[]
   /** Sum of the process rows' memory (or estimates) in bytes. */
   processMemorySum: number
-  ports: { total: number; byKind: Record<DumpPort['kind'], number>; byDriver: { driver: string; count: number }[] }
+  ports: {
+    total: number
+    byKind: Record<DumpPort['kind'], number>
+    byDriver: { driver: string; count: number }[]
+  }
   topEts: DumpEtsTable[]
   /** Remarks for the triage page (e.g. "<0.80.0> holds 93 % of process memory"). */
   findings: string[]

@@ -12,7 +12,13 @@ export interface Generated {
 }
 
 /** Runs `erl -noshell -eval EXPR` with ERL_CRASH_DUMP set; EXPR must end by halting with a slogan. */
-export async function writeDump(dir: string, name: string, expr: string, env: Record<string, string> = {}, args: string[] = []): Promise<Generated> {
+export async function writeDump(
+  dir: string,
+  name: string,
+  expr: string,
+  env: Record<string, string> = {},
+  args: string[] = []
+): Promise<Generated> {
   const dump = join(dir, `${name}.dump`)
   const expected = join(dir, `${name}.expected`)
   const full = `Expected = ${JSON.stringify(expected)}, ${expr}`

@@ -89,12 +89,16 @@ describe('dumps written by a real erl', () => {
         else expect(p(got), `message ${i}`).toBe(p(sent[i]))
       }
       expect(p(detail.messages[sent.length].term)).toBe('{filler,1}')
-      const storages = detail.messages.slice(0, sent.length).flatMap((m) => (m.term.kind === 'binary' ? [m.term.storage] : []))
+      const storages = detail.messages
+        .slice(0, sent.length)
+        .flatMap((m) => (m.term.kind === 'binary' ? [m.term.storage] : []))
       expect(storages).toContain('refc')
       const page2 = await d.process(pid, { messageOffset: 1000, messageLimit: 10 })
       expect(p(page2.messages[0].term)).toBe(`{filler,${1000 - sent.length + 1}}`)
       const dict = (detail.dictionary ?? []).map((e) => `${p(e.key)}=${p(e.value)}`).sort()
-      const want = (dictT.kind === 'list' ? dictT.items : []).map((t) => (t.kind === 'tuple' ? `${p(t.items[0])}=${p(t.items[1])}` : '')).sort()
+      const want = (dictT.kind === 'list' ? dictT.items : [])
+        .map((t) => (t.kind === 'tuple' ? `${p(t.items[0])}=${p(t.items[1])}` : ''))
+        .sort()
       expect(dict, JSON.stringify([dict, want])).toEqual(expect.arrayContaining(want))
       expect(detail.timers.some((t) => t.message === 'timer_message')).toBe(true)
       expect(detail.stack?.some((f) => f.kind === 'return')).toBe(true)

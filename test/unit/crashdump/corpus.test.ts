@@ -6,16 +6,32 @@ import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 
 const CORPUS = process.env.ERLSCOPE_DUMP_CORPUS ?? '/work/shared/corpus'
 const present = existsSync(join(CORPUS, 'dumps')) && existsSync(join(CORPUS, 'truth'))
-const names = present ? readdirSync(join(CORPUS, 'dumps')).filter((f) => f.endsWith('.dump')).map((f) => f.slice(0, -5)).sort() : []
+const names = present
+  ? readdirSync(join(CORPUS, 'dumps'))
+      .filter((f) => f.endsWith('.dump'))
+      .map((f) => f.slice(0, -5))
+      .sort()
+  : []
 
 interface Truth {
   general: Record<string, string | boolean | null | string[]>
   memory: Record<string, string>
-  processes: { pid: string; name: string | null; init_func: string | null; state: string; msg_q_len: number; reds: number; stack_heap: number; memory: number }[]
+  processes: {
+    pid: string
+    name: string | null
+    init_func: string | null
+    state: string
+    msg_q_len: number
+    reds: number
+    stack_heap: number
+    memory: number
+  }[]
 }
 
 if (!present) {
-  console.log(`[crashdump corpus] skipped: ${CORPUS}/dumps and ${CORPUS}/truth are not there (set ERLSCOPE_DUMP_CORPUS to the corpus folder).`)
+  console.log(
+    `[crashdump corpus] skipped: ${CORPUS}/dumps and ${CORPUS}/truth are not there (set ERLSCOPE_DUMP_CORPUS to the corpus folder).`
+  )
   it.skip(`real dumps corpus (skipped: ${CORPUS} is absent)`, () => undefined)
 }
 
@@ -44,7 +60,8 @@ describe.runIf(present)('real dumps R10B..OTP 28 against crashdump_viewer', () =
       expect(String(s.counts.timers)).toBe(g.num_timers)
       expect(String(s.counts.funs)).toBe(g.num_fun)
       if (g.num_atoms !== null && glued < 0) expect(String(s.counts.atoms)).toBe(g.num_atoms)
-      for (const [k, v] of Object.entries(truth.memory)) expect(String(s.memory[k as keyof typeof s.memory]), k).toBe(v)
+      for (const [k, v] of Object.entries(truth.memory))
+        expect(String(s.memory[k as keyof typeof s.memory]), k).toBe(v)
 
       const page = await dump.processes({ limit: 5000 })
       expect(page.total).toBe(truth.processes.length)
@@ -77,7 +94,21 @@ describe.runIf(present)('real dumps R10B..OTP 28 against crashdump_viewer', () =
         const d = await dump.process(r.pid)
         expect(d.row.pid).toBe(r.pid)
       }
-      for (const kind of ['allocators', 'ets', 'ports', 'timers', 'schedulers', 'nodes', 'modules', 'funs', 'atoms', 'persistent_terms', 'internal_tables', 'memory', 'index'] as const)
+      for (const kind of [
+        'allocators',
+        'ets',
+        'ports',
+        'timers',
+        'schedulers',
+        'nodes',
+        'modules',
+        'funs',
+        'atoms',
+        'persistent_terms',
+        'internal_tables',
+        'memory',
+        'index'
+      ] as const)
         expect((await dump.section(kind)).kind).toBe(kind)
     } finally {
       await dump.close()

@@ -33,19 +33,33 @@ function recorder(): { emit: Emit; progress: DumpProgress[] } {
 
 async function scenario(workerPath?: string): Promise<void> {
   const { emit, progress } = recorder()
-  const { handlers, dispose } = createDumpHandlers({ emit, userDataDir: join(dir, `ud-${workerPath ? 'w' : 'p'}`), workerPath })
+  const { handlers, dispose } = createDumpHandlers({
+    emit,
+    userDataDir: join(dir, `ud-${workerPath ? 'w' : 'p'}`),
+    workerPath
+  })
   try {
     const opened = await handlers['dump:open'](dump)
     expect(opened.processCount).toBeGreaterThan(20)
     expect(opened.truncated).toBeNull()
     expect(progress[0]).toMatchObject({ dumpId: opened.dumpId, bytesRead: 0, phase: 'indexing' })
-    expect(progress.at(-1)).toMatchObject({ dumpId: opened.dumpId, phase: 'done', bytesRead: opened.size, totalBytes: opened.size })
+    expect(progress.at(-1)).toMatchObject({
+      dumpId: opened.dumpId,
+      phase: 'done',
+      bytesRead: opened.size,
+      totalBytes: opened.size
+    })
     expect(progress.some((p) => p.phase === 'indexing' && p.bytesRead === opened.size)).toBe(true)
     const summary = await handlers['dump:summary'](opened.dumpId)
     expect(summary.header.slogan).toBe('fixture: small dump')
     expect(summary.explanation.category).toBe('halt')
     expect(summary.topByMailbox[0].name).toBe('victim')
-    const page = await handlers['dump:processes'](opened.dumpId, { sortBy: 'memory', descending: true, offset: 0, limit: 10 })
+    const page = await handlers['dump:processes'](opened.dumpId, {
+      sortBy: 'memory',
+      descending: true,
+      offset: 0,
+      limit: 10
+    })
     expect(page.rows).toHaveLength(10)
     expect(page.total).toBe(opened.processCount)
     const victim = await handlers['dump:process'](opened.dumpId, summary.topByMailbox[0].pid)
@@ -59,7 +73,9 @@ async function scenario(workerPath?: string): Promise<void> {
     expect((await handlers['dump:recent']())[0]?.path).toBe(dump)
     await handlers['dump:close'](opened.dumpId)
     await expect(handlers['dump:summary'](opened.dumpId)).rejects.toMatchObject({ code: 'not_found' })
-    await expect(handlers['dump:open'](join(dir, 'missing.dump'))).rejects.toMatchObject({ code: 'not_found' })
+    await expect(handlers['dump:open'](join(dir, 'missing.dump'))).rejects.toMatchObject({
+      code: 'not_found'
+    })
     writeFileSync(join(dir, 'x.txt'), 'not a dump')
     await expect(handlers['dump:open'](join(dir, 'x.txt'))).rejects.toBeInstanceOf(AppError)
     expect(progress.at(-1)?.phase).toBe('failed')
@@ -103,7 +119,10 @@ describe('slogans', () => {
   it.each([
     ['eheap_alloc: Cannot allocate 1425410620 bytes of memory (of type "heap").', 'process_heap'],
     ['binary_alloc: Cannot allocate 8589934592 bytes of memory (of type "binary").', 'binary'],
-    ['Kernel pid terminated (application_controller) ({application_start_failure,kernel,x})', 'application_failure'],
+    [
+      'Kernel pid terminated (application_controller) ({application_start_failure,kernel,x})',
+      'application_failure'
+    ],
     ['init terminating in do_boot ({undef,[{m,f,[],[]}]})', 'boot_failure'],
     ['Received SIGUSR1', 'requested'],
     ['Crash dump requested by user', 'requested'],

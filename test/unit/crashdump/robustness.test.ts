@@ -31,7 +31,21 @@ async function exercise(d: DumpFile): Promise<void> {
   await d.summary('t')
   const page = await d.processes({ limit: 5000, sortBy: 'memory', descending: true })
   for (const r of page.rows.slice(0, 5)) await d.process(r.pid)
-  for (const kind of ['allocators', 'ets', 'ports', 'timers', 'schedulers', 'nodes', 'modules', 'funs', 'atoms', 'persistent_terms', 'internal_tables', 'memory', 'index'] as const)
+  for (const kind of [
+    'allocators',
+    'ets',
+    'ports',
+    'timers',
+    'schedulers',
+    'nodes',
+    'modules',
+    'funs',
+    'atoms',
+    'persistent_terms',
+    'internal_tables',
+    'memory',
+    'index'
+  ] as const)
     await d.section(kind)
 }
 
@@ -57,7 +71,9 @@ describe('the small OTP 25 fixture', () => {
       expect(printTerm(v.messages[20].term, { sortMaps: true })).toBe('#{a => 1.5,b => [x|y]}')
       // <<"bin">> is a literal: OTP 25 writes a sub-binary pointing into the code's literal area, which
       // it does not dump, so the decoder shows the placeholder crashdump_viewer shows
-      expect(v.dictionary?.map((e) => `${printTerm(e.key)}=${printTerm(e.value)}`)).toEqual(["k={v,'#CDVNonexistingBinary'}"])
+      expect(v.dictionary?.map((e) => `${printTerm(e.key)}=${printTerm(e.value)}`)).toEqual([
+        "k={v,'#CDVNonexistingBinary'}"
+      ])
     } finally {
       await d.close()
     }
@@ -76,12 +92,17 @@ describe('the small OTP 25 fixture', () => {
       expect([...ix.procs.reds]).toEqual([...ref.procs.reds])
       expect([...ix.procs.memory]).toEqual([...ref.procs.memory])
       expect([...ix.procs.extraOff]).toEqual([...ref.procs.extraOff])
-      expect([...ix.procs.current].map((c) => ix.procs.strings[c])).toEqual([...ref.procs.current].map((c) => ref.procs.strings[c]))
+      expect([...ix.procs.current].map((c) => ix.procs.strings[c])).toEqual(
+        [...ref.procs.current].map((c) => ref.procs.strings[c])
+      )
     }
   })
 
   it('reads a CRLF copy the same', async () => {
-    const d = await openBytes('crlf.dump', Buffer.from(original.toString('latin1').replace(/\n/g, '\r\n'), 'latin1'))
+    const d = await openBytes(
+      'crlf.dump',
+      Buffer.from(original.toString('latin1').replace(/\n/g, '\r\n'), 'latin1')
+    )
     const ref = await DumpFile.open(await indexDumpFile(path))
     try {
       const [a, b] = [await d.summary('t'), await ref.summary('t')]
@@ -124,7 +145,8 @@ describe('the small OTP 25 fixture', () => {
     const alphabet = Buffer.from('=:\n\r|,HtlYcsMfhnE0123456789ABCDEF<>.\0\xff')
     for (let round = 0; round < 25; round++) {
       const m = Buffer.from(original)
-      for (let k = 0; k < 200; k++) m[Math.floor(rnd() * (m.length - 20)) + 20] = alphabet[Math.floor(rnd() * alphabet.length)]
+      for (let k = 0; k < 200; k++)
+        m[Math.floor(rnd() * (m.length - 20)) + 20] = alphabet[Math.floor(rnd() * alphabet.length)]
       const d = await openBytes('mutated.dump', m)
       try {
         await exercise(d)
@@ -136,7 +158,13 @@ describe('the small OTP 25 fixture', () => {
 
   it('handles a 50 MB line', async () => {
     const cut = original.indexOf('\n=proc_heap:')
-    const huge = Buffer.concat([original.subarray(0, cut + 1), Buffer.from('=proc_heap:<0.0.0>\n7F0000000000:Yh10:'), Buffer.alloc(50 << 20, 0x41), Buffer.from('\n'), original.subarray(cut + 1)])
+    const huge = Buffer.concat([
+      original.subarray(0, cut + 1),
+      Buffer.from('=proc_heap:<0.0.0>\n7F0000000000:Yh10:'),
+      Buffer.alloc(50 << 20, 0x41),
+      Buffer.from('\n'),
+      original.subarray(cut + 1)
+    ])
     const d = await openBytes('huge.dump', huge)
     try {
       await exercise(d)
@@ -153,7 +181,13 @@ describe('inputs that are not dumps', () => {
     expect(e.message).toMatch(/empty/)
   })
   it('an image', async () => {
-    const e = await expectError(openBytes('img.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), Buffer.alloc(100)])), 'not_a_dump')
+    const e = await expectError(
+      openBytes(
+        'img.png',
+        Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]), Buffer.alloc(100)])
+      ),
+      'not_a_dump'
+    )
     expect(e.message).toMatch(/PNG/)
   })
   it('random bytes', async () => {
