@@ -1,6 +1,6 @@
 import { AppError } from '../app-error'
 import { BadRpcError, type RexClient } from './rpc'
-import { atom, charlist, isAtom, list, listElements, tuple, type Term } from './etf/types'
+import { atom, charlist, int, isAtom, list, listElements, NIL, tuple, type Term } from './etf/types'
 import { formatTerm } from './etf/format'
 
 export const FORMS_CACHE_LIMIT = 512
@@ -43,7 +43,7 @@ export class RemoteEval {
       if (!/^[A-Z_][A-Za-z0-9_@]*$/.test(n)) throw new AppError('invalid_request', `'${n}' is not an Erlang variable name.`)
     }
     const bs = list(names.map((n) => tuple(atom(n), bindings[n])))
-    const result = await this.rex.call('erl_eval', 'exprs', [forms, bs], timeoutMs)
+    const result = await this.rex.call('erl_eval', 'exprs', [inFun(forms), bs], timeoutMs)
     if (result.kind === 'tuple' && result.elements.length === 3 && isAtom(result.elements[0], 'value')) return result.elements[1]
     throw new AppError('badrpc', `erl_eval on ${this.peerName} returned ${formatTerm(result)} instead of {value, V, Bindings}.`)
   }
@@ -73,6 +73,17 @@ export class RemoteEval {
     }
     return formatTerm(err)
   }
+}
+
+/**
+ * `[E1, …, En]` → `[(fun() -> E1, …, En end)()]` as abstract forms, so that the variables the
+ * expressions bind stay inside the fun: erl_eval's reply then carries only the bindings we sent,
+ * never a big intermediate (a pid list, a copied mailbox) bound along the way.
+ */
+export function inFun(forms: Term): Term {
+  const anno = int(1)
+  const fun = tuple(atom('fun'), anno, tuple(atom('clauses'), list([tuple(atom('clause'), anno, NIL, NIL, forms)])))
+  return list([tuple(atom('call'), anno, fun, NIL)])
 }
 
 /** Flattens an iolist/chardata term to a JS string. */

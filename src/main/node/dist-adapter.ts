@@ -6,15 +6,6 @@ import { fromTerm, toTerm } from './term-adapter'
 /** The distribution client's connectNode (src/main/dist/client.ts). */
 export type DistConnect = typeof connectNode
 
-/**
- * Every expression runs inside a fun, so `erl_eval:exprs/2`'s returned bindings (which rex sends
- * back whole) carry only our inputs, never a variable bound by the collector (a pid list, a
- * mailbox copy).
- */
-export function scoped(source: string): string {
-  return `(fun() -> ${source.trim().replace(/\.$/, '')}\nend)()`
-}
-
 function wrap(client: NodeClient): LiveClient {
   let listener: ((reason: string) => void) | undefined
   let pending: string | undefined
@@ -27,7 +18,7 @@ function wrap(client: NodeClient): LiveClient {
     async evaluate(source, bindings, timeoutMs) {
       const terms: Record<string, Term> = {}
       for (const [k, v] of Object.entries(bindings)) terms[k] = toTerm(v)
-      return fromTerm(await client.eval(scoped(source), terms, timeoutMs))
+      return fromTerm(await client.eval(source, terms, timeoutMs))
     },
     async call(module, fun, args, timeoutMs) {
       return fromTerm(await client.rpc(module, fun, args.map(toTerm), timeoutMs))

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNode, type NodeClient } from '../../../src/main/dist/client'
 import { atom, binary, charlist, encode, int, isAtom, list, tuple, type Term } from '../../../src/main/dist/etf'
-import { scoped } from '../../../src/main/node/dist-adapter'
+import { inFun } from '../../../src/main/dist/remote-eval'
 import { MESSAGES } from '../../../src/main/node/exprs'
 import { pidOf, SEEDED, seedMailbox } from '../../support/seeded-node'
 import { startNode, type ErlNode } from '../../support/erl-node'
@@ -23,12 +23,12 @@ describe('replies stay bounded on the wire', () => {
     await node?.stop()
   })
 
-  async function wholeReply(source: string, bindings: Record<string, Term>): Promise<Term> {
+  async function wholeReply(source: string, bindings: Record<string, Term>, wrap: boolean): Promise<Term> {
     const scanned = await client.rpc('erl_scan', 'string', [charlist(source.trim().replace(/\.?$/, '.'))])
     const parsed = await client.rpc('erl_parse', 'parse_exprs', [(scanned as { elements: Term[] }).elements[1]])
     const forms = (parsed as { elements: Term[] }).elements[1]
     const bs = list(Object.entries(bindings).map(([k, v]) => tuple(atom(k), v)))
-    return client.rpc('erl_eval', 'exprs', [forms, bs])
+    return client.rpc('erl_eval', 'exprs', [wrap ? inFun(forms) : forms, bs])
   }
 
   it('a confirmed mailbox read of 20,000 messages sends only the first K', async () => {
@@ -41,13 +41,13 @@ describe('replies stay bounded on the wire', () => {
       Depth: int(12),
       MaxChars: int(8000)
     }
-    const reply = await wholeReply(scoped(MESSAGES), bindings)
+    const reply = await wholeReply(MESSAGES, bindings, true) // what RemoteEval sends
     expect(reply.kind === 'tuple' && isAtom(reply.elements[0], 'value')).toBe(true)
     const bytes = encode(reply).length
     // 10 printed messages plus the echoed inputs; the queue itself is ~1.2 MB in external format
     expect(bytes).toBeLessThan(8_000)
     // without the scoping fun the same expression returns its bindings, mailbox copy included
-    const unscoped = encode(await wholeReply(MESSAGES, bindings)).length
+    const unscoped = encode(await wholeReply(MESSAGES, bindings, false)).length
     expect(unscoped).toBeGreaterThan(100 * bytes)
   })
 })
