@@ -40,7 +40,9 @@ describe('printDumpTerm', () => {
   it('prints strings, empty lists, numbers and opaque terms', () => {
     expect(printDumpTerm({ kind: 'string', value: 'a "quoted"\nline\\' })).toBe('"a \\"quoted\\"\\nline\\\\"')
     expect(printDumpTerm({ kind: 'nil' })).toBe('[]')
-    expect(printDumpTerm({ kind: 'int', value: '-123456789012345678901234567890' })).toBe('-123456789012345678901234567890')
+    expect(printDumpTerm({ kind: 'int', value: '-123456789012345678901234567890' })).toBe(
+      '-123456789012345678901234567890'
+    )
     expect(printDumpTerm({ kind: 'float', value: '3.14' })).toBe('3.14')
     expect(printDumpTerm({ kind: 'pid', text: '<0.80.0>' })).toBe('<0.80.0>')
     expect(printDumpTerm({ kind: 'ref', text: '#Ref<0.1.2.3>' })).toBe('#Ref<0.1.2.3>')
@@ -51,8 +53,12 @@ describe('printDumpTerm', () => {
   it('prints binaries as text or bytes, with the elided size', () => {
     expect(printDumpTerm(bin([1, 2, 3]))).toBe('<<1,2,3>>')
     expect(printDumpTerm(bin([], {}))).toBe('<<>>')
-    expect(printDumpTerm(bin([1, 2, 3], { size: 300, elided: true, storage: 'refc' }))).toBe('<<1,2,3,…‹300 bytes›>>')
-    expect(printDumpTerm(bin([104, 105], { text: 'hi', size: 5000, elided: true }))).toBe('<<"hi",…‹5,000 bytes›>>')
+    expect(printDumpTerm(bin([1, 2, 3], { size: 300, elided: true, storage: 'refc' }))).toBe(
+      '<<1,2,3,…‹300 bytes›>>'
+    )
+    expect(printDumpTerm(bin([104, 105], { text: 'hi', size: 5000, elided: true }))).toBe(
+      '<<"hi",…‹5,000 bytes›>>'
+    )
     // <<1,2,3:4>>: the last byte holds its 4 bits in the high end
     expect(printDumpTerm(bin([1, 2, 0x30], { bits: 4 }))).toBe('<<1,2,3:4>>')
     expect(printDumpTerm(bin([0, 255, 10], { text: undefined }))).toBe('<<0,255,10>>')
@@ -60,11 +66,18 @@ describe('printDumpTerm', () => {
 
   it('marks what was left out and what the dump lacks', () => {
     expect(printDumpTerm({ kind: 'list', items: [int(1)], more: 2500 })).toBe('[1,…‹2,500 more›]')
-    expect(printDumpTerm({ kind: 'map', entries: [{ key: int(1), value: int(2) }], more: 3 })).toBe('#{1 => 2,…‹3 more›}')
-    expect(printDumpTerm({ kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" })).toBe('‹incomplete heap›')
-    expect(printDumpTerm({ kind: 'tuple', items: [atom('x'), { kind: 'missing', reason: 'nonexisting_binary', text: '' }] })).toBe(
-      '{x,‹binary not in dump›}'
+    expect(printDumpTerm({ kind: 'map', entries: [{ key: int(1), value: int(2) }], more: 3 })).toBe(
+      '#{1 => 2,…‹3 more›}'
     )
+    expect(printDumpTerm({ kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" })).toBe(
+      '‹incomplete heap›'
+    )
+    expect(
+      printDumpTerm({
+        kind: 'tuple',
+        items: [atom('x'), { kind: 'missing', reason: 'nonexisting_binary', text: '' }]
+      })
+    ).toBe('{x,‹binary not in dump›}')
     expect(printDumpTerm({ kind: 'missing', reason: 'unparsable', text: 'Zq!' })).toBe('‹unparsable: Zq!›')
   })
 

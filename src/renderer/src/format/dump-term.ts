@@ -7,7 +7,9 @@ export interface DumpPrintOptions {
 }
 
 const reserved = new Set(
-  'after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse receive rem try when xor'.split(' ')
+  'after and andalso band begin bnot bor bsl bsr bxor case catch cond div end fun if let maybe not of or orelse receive rem try when xor'.split(
+    ' '
+  )
 )
 
 const missingLabels: Record<Extract<DumpTerm, { kind: 'missing' }>['reason'], string> = {
@@ -26,7 +28,8 @@ function escapeChar(c: string, quote: string): string {
   if (c === '\r') return '\\r'
   if (c === '\t') return '\\t'
   const code = c.codePointAt(0) ?? 0
-  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0)) return `\\x{${code.toString(16).toUpperCase()}}`
+  if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0))
+    return `\\x{${code.toString(16).toUpperCase()}}`
   return c
 }
 

@@ -1,0 +1,306 @@
+import type {
+  DumpEtsTable,
+  DumpFun,
+  DumpModule,
+  DumpNodeConnection,
+  DumpPersistentTerm,
+  DumpPort,
+  DumpScheduler,
+  DumpSection,
+  DumpTimer,
+  SectionKind,
+  SectionOf
+} from '@shared/contract/dump'
+import type { Column, SortState } from '@renderer/components/table-types'
+import { printDumpTerm } from '@renderer/format/dump-term'
+import { compactNumber, exactBytes, groupDigits, humanBytes } from '@renderer/format/numbers'
+
+/** What the generic section table needs to show one kind of section. */
+export interface SectionTable<Row extends object> {
+  kind: SectionKind
+  columns: Column<Row>[]
+  rows: (s: DumpSection) => Row[]
+  total?: (s: DumpSection) => number | null
+  sortValue?: (row: Row, key: string) => number | string | null
+  detail?: (row: Row) => { key: string; value: string }[]
+  note?: (s: DumpSection) => string | null
+  defaultSort?: SortState | null
+  emptyText?: string
+}
+
+/** The rows of a section of kind K (an empty list when the reply is of another kind). */
+function pick<K extends SectionKind, Row>(
+  kind: K,
+  rows: (s: SectionOf<K>) => Row[]
+): (s: DumpSection) => Row[] {
+  return (s) => (s.kind === kind ? rows(s as SectionOf<K>) : [])
+}
+function totalOf(s: DumpSection): number | null {
+  return 'total' in s ? s.total : null
+}
+
+type Num<Row> = (row: Row) => number | null
+interface Built<Row> {
+  columns: Column<Row>[]
+  sortValue: (row: Row, key: string) => number | string | null
+}
+/** Columns where numeric ones sort by number, the others by their text. */
+function table<Row>(cols: (Column<Row> & { num?: Num<Row> })[]): Built<Row> {
+  const nums = new Map(cols.filter((c) => c.num).map((c) => [c.key, c.num as Num<Row>]))
+  const texts = new Map(cols.map((c) => [c.key, c.text]))
+  return {
+    columns: cols.map((c) => ({ ...c, sortable: c.sortable ?? true })),
+    sortValue: (row, key) => nums.get(key)?.(row) ?? texts.get(key)?.(row) ?? null
+  }
+}
+function count<Row>(
+  key: string,
+  label: string,
+  get: Num<Row>,
+  width = '90px'
+): Column<Row> & { num: Num<Row> } {
+  return { key, label, width, align: 'right', num: get, text: (r) => groupDigits(get(r)) }
+}
+function bytes<Row>(
+  key: string,
+  label: string,
+  get: Num<Row>,
+  width = '100px'
+): Column<Row> & { num: Num<Row> } {
+  return {
+    key,
+    label,
+    width,
+    align: 'right',
+    num: get,
+    text: (r) => humanBytes(get(r)),
+    title: (r) => exactBytes(get(r))
+  }
+}
+const dash = (s: string | null | undefined): string => (s === null || s === undefined || s === '' ? '—' : s)
+
+export const etsTable: SectionTable<DumpEtsTable> = {
+  kind: 'ets',
+  ...table<DumpEtsTable>([
+    { key: 'name', label: 'Name', width: 'minmax(160px, 2fr)', mono: true, text: (r) => dash(r.name) },
+    { key: 'table', label: 'Table id', width: 'minmax(110px, 1fr)', mono: true, text: (r) => r.table },
+    { key: 'owner', label: 'Owner', width: '110px', mono: true, text: (r) => r.owner },
+    { key: 'type', label: 'Type', width: '90px', text: (r) => dash(r.type) },
+    { key: 'protection', label: 'Protection', width: '90px', text: (r) => dash(r.protection) },
+    count('objects', 'Objects', (r) => r.objects),
+    bytes('bytes', 'Memory', (r) => r.bytes),
+    count('buckets', 'Buckets', (r) => r.buckets)
+  ]),
+  rows: pick('ets', (s) => s.rows),
+  total: totalOf,
+  detail: (r) => r.fields,
+  defaultSort: { key: 'bytes', desc: true }
+}
+
+export const portsTable: SectionTable<DumpPort> = {
+  kind: 'ports',
+  ...table<DumpPort>([
+    { key: 'id', label: 'Port', width: '110px', mono: true, text: (r) => r.id },
+    {
+      key: 'name',
+      label: 'Name or command',
+      width: 'minmax(160px, 2fr)',
+      mono: true,
+      text: (r) => dash(r.name)
+    },
+    { key: 'driver', label: 'Driver', width: '110px', mono: true, text: (r) => dash(r.driver) },
+    { key: 'kind', label: 'Kind', width: '74px', text: (r) => r.kind },
+    { key: 'connected', label: 'Connected', width: '110px', mono: true, text: (r) => dash(r.connected) },
+    { key: 'state', label: 'State', width: 'minmax(100px, 1fr)', text: (r) => dash(r.state) },
+    count('links', 'Links', (r) => r.links.length, '64px'),
+    bytes('input', 'Input', (r) => r.input, '86px'),
+    bytes('output', 'Output', (r) => r.output, '86px'),
+    bytes('queue', 'Queue', (r) => r.queue, '86px')
+  ]),
+  rows: pick('ports', (s) => s.rows),
+  total: totalOf,
+  detail: (r) => r.fields
+}
+
+export const timersTable: SectionTable<DumpTimer> = {
+  kind: 'timers',
+  ...table<DumpTimer>([
+    { key: 'owner', label: 'Owner', width: 'minmax(140px, 1fr)', mono: true, text: (r) => r.owner },
+    {
+      key: 'message',
+      label: 'Message',
+      width: 'minmax(200px, 3fr)',
+      mono: true,
+      text: (r) => dash(r.message)
+    },
+    {
+      key: 'timeLeftMs',
+      label: 'Time left',
+      width: '120px',
+      align: 'right',
+      num: (r) => r.timeLeftMs,
+      text: (r) => (r.timeLeftMs === null ? '—' : `${groupDigits(r.timeLeftMs)} ms`)
+    }
+  ]),
+  rows: pick('timers', (s) => s.rows),
+  total: totalOf,
+  defaultSort: { key: 'timeLeftMs', desc: false }
+}
+
+export const schedulersTable: SectionTable<DumpScheduler> = {
+  kind: 'schedulers',
+  ...table<DumpScheduler>([
+    { key: 'id', label: 'Scheduler', width: 'minmax(150px, 1fr)', mono: true, text: (r) => r.id },
+    { key: 'type', label: 'Type', width: '140px', text: (r) => r.type.replace(/_/g, ' ') },
+    {
+      key: 'currentProcess',
+      label: 'Current process',
+      width: '130px',
+      mono: true,
+      text: (r) => dash(r.currentProcess)
+    },
+    {
+      key: 'currentPort',
+      label: 'Current port',
+      width: '110px',
+      mono: true,
+      text: (r) => dash(r.currentPort)
+    },
+    count('runQueueLength', 'Run queue', (r) => r.runQueueLength),
+    {
+      key: 'sleepInfo',
+      label: 'Sleep info',
+      width: 'minmax(160px, 2fr)',
+      mono: true,
+      text: (r) => dash(r.sleepInfo)
+    }
+  ]),
+  rows: pick('schedulers', (s) => s.rows),
+  detail: (r) => [
+    ...r.fields,
+    ...(r.stackTrace.length ? [{ key: 'Stack trace', value: r.stackTrace.join('\n') }] : [])
+  ]
+}
+
+export const nodesTable: SectionTable<DumpNodeConnection> = {
+  kind: 'nodes',
+  ...table<DumpNodeConnection>([
+    { key: 'name', label: 'Node', width: 'minmax(200px, 2fr)', mono: true, text: (r) => r.name },
+    { key: 'kind', label: 'Connection', width: '110px', text: (r) => r.kind.replace(/_/g, ' ') },
+    { key: 'channel', label: 'Channel', width: '80px', align: 'right', text: (r) => r.channel },
+    { key: 'controller', label: 'Controller', width: '120px', mono: true, text: (r) => dash(r.controller) },
+    { key: 'creation', label: 'Creation', width: '110px', text: (r) => dash(r.creation) },
+    count('remoteLinks', 'Remote links', (r) => r.remoteLinks.length, '100px'),
+    count('remoteMonitors', 'Remote monitors', (r) => r.remoteMonitors.length, '120px')
+  ]),
+  rows: pick('nodes', (s) => s.nodes.connections),
+  detail: (r) => r.fields,
+  note: (s) =>
+    s.kind === 'nodes'
+      ? s.nodes.distributed
+        ? `this node ${dash(s.nodes.thisNode)}`
+        : 'this node was not distributed'
+      : null,
+  emptyText: 'No other nodes were connected.'
+}
+
+export const modulesTable: SectionTable<DumpModule> = {
+  kind: 'modules',
+  ...table<DumpModule>([
+    { key: 'name', label: 'Module', width: 'minmax(200px, 2fr)', mono: true, text: (r) => r.name },
+    bytes('currentSize', 'Current code', (r) => r.currentSize, '110px'),
+    bytes('oldSize', 'Old code', (r) => r.oldSize, '110px'),
+    {
+      key: 'compileInfo',
+      label: 'Compile info',
+      width: 'minmax(200px, 3fr)',
+      mono: true,
+      text: (r) => dash(r.compileInfo)
+    }
+  ]),
+  rows: pick('modules', (s) => s.modules.modules),
+  total: totalOf,
+  detail: (r) => [
+    { key: 'Attributes', value: dash(r.attributes) },
+    { key: 'Compile info', value: dash(r.compileInfo) }
+  ],
+  note: (s) =>
+    s.kind === 'modules'
+      ? `current code ${humanBytes(s.modules.currentCode)}, old code ${humanBytes(s.modules.oldCode)}`
+      : null,
+  defaultSort: { key: 'currentSize', desc: true }
+}
+
+export const funsTable: SectionTable<DumpFun> = {
+  kind: 'funs',
+  ...table<DumpFun>([
+    { key: 'module', label: 'Module', width: 'minmax(180px, 2fr)', mono: true, text: (r) => r.module },
+    { key: 'uniq', label: 'Uniq', width: '120px', mono: true, text: (r) => dash(r.uniq) },
+    count('index', 'Index', (r) => r.index, '70px'),
+    { key: 'address', label: 'Address', width: '160px', mono: true, text: (r) => dash(r.address) },
+    count('refc', 'Refc', (r) => r.refc, '80px'),
+    {
+      key: 'nativeAddress',
+      label: 'Native address',
+      width: '160px',
+      mono: true,
+      text: (r) => dash(r.nativeAddress)
+    }
+  ]),
+  rows: pick('funs', (s) => s.rows),
+  total: totalOf
+}
+
+export interface AtomRow {
+  index: number
+  name: string
+}
+export const atomsTable: SectionTable<AtomRow> = {
+  kind: 'atoms',
+  ...table<AtomRow>([
+    count('index', '#', (r) => r.index, '90px'),
+    {
+      key: 'name',
+      label: 'Atom (newest first, as in the dump)',
+      width: 'minmax(200px, 1fr)',
+      mono: true,
+      text: (r) => r.name
+    }
+  ]),
+  rows: pick('atoms', (s) => s.rows.map((name, index) => ({ index: index + 1, name }))),
+  total: totalOf,
+  note: (s) =>
+    s.kind === 'atoms' && s.limit
+      ? `limit ${groupDigits(s.limit)} (${((s.total / s.limit) * 100).toFixed(1)} % used)`
+      : null
+}
+
+export interface PersistentTermRow {
+  key: string
+  value: string
+}
+const printed = (t: DumpPersistentTerm): PersistentTermRow => ({
+  key: printDumpTerm(t.key, { maxLength: 4000 }),
+  value: printDumpTerm(t.value, { maxLength: 20_000 })
+})
+export const persistentTermsTable: SectionTable<PersistentTermRow> = {
+  kind: 'persistent_terms',
+  ...table<PersistentTermRow>([
+    { key: 'key', label: 'Key', width: 'minmax(200px, 1fr)', mono: true, text: (r) => r.key },
+    { key: 'value', label: 'Value', width: 'minmax(300px, 2fr)', mono: true, text: (r) => r.value },
+    {
+      key: 'size',
+      label: 'Printed',
+      width: '90px',
+      align: 'right',
+      num: (r) => r.value.length,
+      text: (r) => compactNumber(r.value.length)
+    }
+  ]),
+  rows: pick('persistent_terms', (s) => s.rows.map(printed)),
+  total: totalOf,
+  detail: (r) => [
+    { key: 'Key', value: r.key },
+    { key: 'Value', value: r.value }
+  ]
+}
