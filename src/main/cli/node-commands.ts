@@ -6,18 +6,9 @@ import { shortHostname } from '../dist/node-name'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { resolveCookie, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
+import { memoryCategories } from '../../shared/contract/node'
 
-export const MEMORY_KEYS = [
-  'total',
-  'processes',
-  'processes_used',
-  'system',
-  'atom',
-  'atom_used',
-  'binary',
-  'code',
-  'ets'
-] as const
+export { memoryCategories as MEMORY_KEYS } from '../../shared/contract/node'
 
 function nodeArg(args: ParsedArgs, usage: string): string {
   const node = args.positional[0]
@@ -64,7 +55,7 @@ export function memoryObject(term: Term): Record<string, number> {
       if (v !== undefined) out[e.elements[0].name] = v
     }
   }
-  for (const k of MEMORY_KEYS) {
+  for (const k of memoryCategories) {
     if (!(k in out)) throw new AppError('decode_error', `erlang:memory() did not report '${k}'.`)
   }
   return out
