@@ -1,7 +1,7 @@
 import type { DumpProcessDetail, StackFrame } from '@shared/contract/dump'
 import type { ProcessSheet, SheetField } from '@renderer/components/process-sheet'
 import { printDumpTerm } from '@renderer/format/dump-term'
-import { exactBytes, groupDigits, humanBytes } from '@renderer/format/numbers'
+import { exactBytes, groupDigits, humanBytes, humanDuration } from '@renderer/format/numbers'
 
 /** Each printed term stops here; the drawer folds what is longer anyway. */
 const MAX_TERM = 20_000
@@ -78,11 +78,10 @@ export function dumpProcessSheet(
     {
       label: 'Timers',
       items: d.timers.map(
-        (t) => `${t.message ?? '?'}  in ${t.timeLeftMs === null ? '?' : `${groupDigits(t.timeLeftMs)} ms`}`
+        (t) => `${t.message ?? '?'}  fires in ${t.timeLeftMs === null ? '?' : humanDuration(t.timeLeftMs)}`
       )
     }
   ]
-  const shown = messages.length
   return {
     pid: r.pid,
     title: r.name ?? r.spawnedAs ?? r.pid,
@@ -92,10 +91,8 @@ export function dumpProcessSheet(
     messages: messages.map((m) =>
       m.seqTraceToken ? `${print(m.term)}   % seq_trace ${print(m.seqTraceToken)}` : print(m.term)
     ),
-    messageNote:
-      d.messagesTotal > shown
-        ? `Showing the first ${groupDigits(shown)} of ${groupDigits(d.messagesTotal)} messages.`
-        : undefined,
+    // the dump drawer says how many are shown next to its "load more" button
+    messageNote: undefined,
     dictionary:
       d.dictionary === null ? null : d.dictionary.map((e) => `${print(e.key)} => ${print(e.value)}`),
     stack: d.stack === null ? null : d.stack.map(frameText)

@@ -13,7 +13,7 @@ import type {
 } from '@shared/contract/dump'
 import type { Column, SortState } from '@renderer/components/table-types'
 import { printDumpTerm } from '@renderer/format/dump-term'
-import { compactNumber, exactBytes, groupDigits, humanBytes } from '@renderer/format/numbers'
+import { compactNumber, exactBytes, groupDigits, humanBytes, humanDuration } from '@renderer/format/numbers'
 
 /** What the generic section table needs to show one kind of section. */
 export interface SectionTable<Row extends object> {
@@ -77,6 +77,7 @@ function bytes<Row>(
     title: (r) => exactBytes(get(r))
   }
 }
+const timeLeft = (ms: number): string => (ms < 1000 ? `${ms} ms` : humanDuration(ms))
 const dash = (s: string | null | undefined): string => (s === null || s === undefined || s === '' ? '—' : s)
 
 export const etsTable: SectionTable<DumpEtsTable> = {
@@ -139,7 +140,8 @@ export const timersTable: SectionTable<DumpTimer> = {
       width: '120px',
       align: 'right',
       num: (r) => r.timeLeftMs,
-      text: (r) => (r.timeLeftMs === null ? '—' : `${groupDigits(r.timeLeftMs)} ms`)
+      text: (r) => (r.timeLeftMs === null ? '—' : timeLeft(r.timeLeftMs)),
+      title: (r) => (r.timeLeftMs === null ? 'unknown' : `${groupDigits(r.timeLeftMs)} ms`)
     }
   ]),
   rows: pick('timers', (s) => s.rows),
@@ -150,8 +152,8 @@ export const timersTable: SectionTable<DumpTimer> = {
 export const schedulersTable: SectionTable<DumpScheduler> = {
   kind: 'schedulers',
   ...table<DumpScheduler>([
-    { key: 'id', label: 'Scheduler', width: 'minmax(150px, 1fr)', mono: true, text: (r) => r.id },
-    { key: 'type', label: 'Type', width: '140px', text: (r) => r.type.replace(/_/g, ' ') },
+    { key: 'id', label: 'Scheduler', width: 'minmax(200px, 1fr)', mono: true, text: (r) => r.id },
+    { key: 'type', label: 'Type', width: '130px', text: (r) => r.type.replace(/_/g, ' ') },
     {
       key: 'currentProcess',
       label: 'Current process',
