@@ -1,16 +1,11 @@
 import { AppError } from '../app-error'
+import { humanBytes } from '../../shared/format-bytes'
 import * as C from '../node/collectors'
 import { defaultConnector } from '../node/dist-adapter'
 import type { Connector, LiveClient } from '../node/live-client'
 import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
-import { resolveCookie, resolveTimeout } from './node-cookie'
-
-function nodeArg(args: ParsedArgs, usage: string): string {
-  const node = args.positional[0]
-  if (!node || !node.includes('@')) throw new AppError('invalid_request', `Give the node as name@host. Usage: erlscope ${usage}`)
-  return node
-}
+import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
 
 async function withClient<T>(connect: Connector, args: ParsedArgs, io: CliIo, usage: string, run: (c: LiveClient) => Promise<T>): Promise<T> {
   const node = nodeArg(args, usage)
@@ -22,9 +17,7 @@ async function withClient<T>(connect: Connector, args: ParsedArgs, io: CliIo, us
   }
 }
 
-const MB = 1024 * 1024
-const bytes = (n: number): string =>
-  n >= 1024 * MB ? `${(n / 1024 / MB).toFixed(2)} GB` : n >= MB ? `${(n / MB).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`
+const bytes = humanBytes
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`
 
 function table(header: string[], rows: string[][], right: Set<number>): string {

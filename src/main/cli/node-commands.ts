@@ -4,17 +4,11 @@ import { epmdNames } from '../dist/epmd'
 import { asNumber, listElements, type Term } from '../dist/etf'
 import { shortHostname } from '../dist/node-name'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
-import { resolveCookie, resolveTimeout } from './node-cookie'
+import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
 import { memoryCategories } from '../../shared/contract/node'
 
 export { memoryCategories as MEMORY_KEYS } from '../../shared/contract/node'
-
-function nodeArg(args: ParsedArgs, usage: string): string {
-  const node = args.positional[0]
-  if (node === undefined) throw new AppError('invalid_request', `Which node? Usage: erlscope ${usage}`)
-  return node
-}
 
 /** Connects, runs `fn`, always closes. */
 export async function withNode<T>(
@@ -34,17 +28,9 @@ export async function withNode<T>(
   }
 }
 
-/** 1536 → "1.5 KiB". */
-export function humanBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
-  let v = n
-  let i = 0
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024
-    i++
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : v < 100 ? 1 : 0)} ${units[i]}`
-}
+import { humanBytes } from '../../shared/format-bytes'
+
+export { humanBytes }
 
 /** `erlang:memory()` proplist → `{total: n, ...}` in the node's order. */
 export function memoryObject(term: Term): Record<string, number> {

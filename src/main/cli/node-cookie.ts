@@ -39,3 +39,10 @@ export function resolveTimeout(args: ParsedArgs, fallback: number): number {
     throw new AppError('invalid_request', `--timeout takes a number of milliseconds, not '${t}'.`)
   return n
 }
+
+/** The NODE argument: `name@host`, or a bare name for this host (the dist client resolves it). */
+export function nodeArg(args: ParsedArgs, usage: string): string {
+  const node = args.positional[0]
+  if (node === undefined) throw new AppError('invalid_request', `Which node? Usage: erlscope ${usage}`)
+  return node
+}
