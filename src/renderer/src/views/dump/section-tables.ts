@@ -153,7 +153,7 @@ export const schedulersTable: SectionTable<DumpScheduler> = {
   kind: 'schedulers',
   ...table<DumpScheduler>([
     { key: 'id', label: 'Scheduler', width: 'minmax(200px, 1fr)', mono: true, text: (r) => r.id },
-    { key: 'type', label: 'Type', width: '130px', text: (r) => r.type.replace(/_/g, ' ') },
+    { key: 'type', label: 'Type', width: '150px', text: (r) => r.type.replace(/_/g, ' ') },
     {
       key: 'currentProcess',
       label: 'Current process',
@@ -168,7 +168,7 @@ export const schedulersTable: SectionTable<DumpScheduler> = {
       mono: true,
       text: (r) => dash(r.currentPort)
     },
-    count('runQueueLength', 'Run queue', (r) => r.runQueueLength),
+    count('runQueueLength', 'Run queue', (r) => r.runQueueLength, '100px'),
     {
       key: 'sleepInfo',
       label: 'Sleep info',
