@@ -17,7 +17,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           exclude: ['test/unit/renderer/**'],
-          environment: 'node'
+          environment: 'node',
+          testTimeout: 30_000
         }
       },
       {

@@ -7,7 +7,7 @@ export function portKind(driver: string | null, controls: string | null): DumpPo
   if (/tcp/.test(d)) return 'tcp'
   if (/udp/.test(d)) return 'udp'
   if (/sctp/.test(d)) return 'sctp'
-  if (/^efile|^file|prim_file|ram_file/.test(d)) return 'file'
+  if (/^efile|^file|prim_file|ram_file|^fd /.test(d)) return 'file'
   if (controls && /external|forker|spawn/.test(controls)) return 'external'
   return 'other'
 }
@@ -21,6 +21,9 @@ export function parsePort(id: string, body: string): DumpPort {
     if (m) {
       controls = m[1]
       driver = value
+    } else if (key === 'Port is UNIX fd not opened by emulator') {
+      controls = 'file descriptors'
+      driver = `fd ${value}`
     }
   }
   const monitors = firstValue(fields, 'Monitors')
