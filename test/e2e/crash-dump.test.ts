@@ -1,10 +1,9 @@
-import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
+import { writeDump, type Generated } from '../support/dump-writer'
 
 /** A registered process with a big mailbox of known messages, idle processes, ETS tables, a timer. */
 const SCENARIO = `
@@ -21,31 +20,6 @@ const SCENARIO = `
   erlang:halt("testing erlscope")
 `
 
-interface Generated {
-  dump: string
-}
-
-/**
- * Same as writeDump in test/integration/crashdump/generate.ts (which sits outside the e2e
- * tsconfig): runs `erl -eval EXPR` with ERL_CRASH_DUMP set; EXPR halts with a slogan.
- */
-async function writeDump(
-  dir: string,
-  name: string,
-  expr: string,
-  env: Record<string, string> = {}
-): Promise<Generated> {
-  const dump = join(dir, `${name}.dump`)
-  const full = `Expected = ${JSON.stringify(join(dir, `${name}.expected`))}, ${expr}`
-  await promisify(execFile)('erl', ['-noshell', '-eval', full], {
-    env: { ...process.env, ERL_CRASH_DUMP: dump, ERL_CRASH_DUMP_SECONDS: '60', ...env },
-    timeout: 60_000
-  }).catch((error: { code?: number }) => {
-    // halt/1 with a slogan exits with status 1 after writing the dump
-    if (error.code !== 1) throw error
-  })
-  return { dump }
-}
 
 const expectedMessage = (n: number): string => `{order,${n},<<"payload">>}`
 

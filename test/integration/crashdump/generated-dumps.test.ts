@@ -8,7 +8,7 @@ import { decodeEtf } from '../../../src/main/crashdump/etf'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 import { printTerm } from '../../../src/main/crashdump/term-model'
 import { ensureEpmd, shortHost } from '../../support/erl-node'
-import { RICH, writeDump, type Generated } from './generate'
+import { RICH, writeDump, type Generated } from '../../support/dump-writer'
 
 let dir: string
 let rich: Generated
