@@ -53,7 +53,10 @@ export interface DumpIndex {
   abortReason: string | null
   /** `tag:id` of the last section before the file ends (or before `=abort`). */
   lastSection: string | null
+  /** Time to build the index, or to load it when `fromCache`. */
   indexMs: number
+  /** Loaded from the on-disk index cache (`index-cache.ts`) rather than built now. */
+  fromCache?: boolean
 }
 
 export function sectionsWithTag(index: DumpIndex, tag: string): number[] {

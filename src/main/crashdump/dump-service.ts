@@ -7,7 +7,7 @@ import type { DumpOpened, DumpProgress, RecentDump } from '../../shared/contract
 import { AppError } from '../app-error'
 import type { DumpIndex } from './dump-index'
 import { DumpFile } from './dump-file'
-import { indexDumpFile } from './indexer'
+import { openDumpIndex } from './index-cache'
 import type { WorkerReply, WorkerRequest } from './worker-protocol'
 
 export interface DumpServiceOptions {
@@ -16,6 +16,8 @@ export interface DumpServiceOptions {
   /** The built worker (`out/main/dump-worker.js`); without it the indexer runs in-process. */
   workerPath?: string
   maxRecent?: number
+  /** The index cache folder: default `<userDataDir>/dump-index`; null turns the cache off. */
+  cacheDir?: string | null
 }
 
 interface Entry {
@@ -33,6 +35,11 @@ export class DumpService {
   private entries = new Map<string, Entry>()
 
   constructor(readonly opts: DumpServiceOptions) {}
+
+  private get cacheDir(): string | null {
+    const d = this.opts.cacheDir
+    return d === undefined ? join(this.opts.userDataDir, 'dump-index') : d
+  }
 
   async open(path: string): Promise<DumpOpened> {
     if (typeof path !== 'string' || path.trim() === '')
@@ -82,9 +89,14 @@ export class DumpService {
     progress: (read: number, total: number) => void
   ): Promise<DumpIndex> {
     const wp = this.opts.workerPath
-    if (!wp || !existsSync(wp)) return indexDumpFile(path, { signal, onProgress: progress })
+    const cacheDir = this.cacheDir
+    if (!wp || !existsSync(wp))
+      return openDumpIndex(path, { signal, onProgress: progress, cacheDir }).then(({ index, save }) => {
+        void save()
+        return index
+      })
     return new Promise<DumpIndex>((resolve, reject) => {
-      const worker = new Worker(wp, { workerData: { path } satisfies WorkerRequest })
+      const worker = new Worker(wp, { workerData: { path, cacheDir } satisfies WorkerRequest })
       let settled = false
       const finish = (fn: () => void): void => {
         if (settled) return

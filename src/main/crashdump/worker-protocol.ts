@@ -4,6 +4,8 @@ import type { DumpIndex } from './dump-index'
 
 export interface WorkerRequest {
   path: string
+  /** The index cache folder (`index-cache.ts`); absent or null: no cache. */
+  cacheDir?: string | null
 }
 
 export type WorkerReply =
