@@ -85,16 +85,28 @@ it(`top-10 by memory over ${PROCS.toLocaleString('en-US')} processes`, async () 
     else ours.push(ms)
     grew.push(w.grewBy)
     top = w.value
-    same.push(Number(await node.eval(`element(1, timer:tc(erlscope_bench_ref, same, [memory, memory, 10, 0, 10, undefined, 0, ${C.LIMITS.chunkSize}])) / 1000`)))
-    const nv = await watch(async () => Number(await node!.eval(`element(1, timer:tc(erlscope_bench_ref, naive, [10])) / 1000`)))
+    same.push(
+      Number(
+        await node.eval(
+          `element(1, timer:tc(erlscope_bench_ref, same, [memory, memory, 10, 0, 10, undefined, 0, ${C.LIMITS.chunkSize}])) / 1000`
+        )
+      )
+    )
+    const nv = await watch(async () =>
+      Number(await node!.eval(`element(1, timer:tc(erlscope_bench_ref, naive, [10])) / 1000`))
+    )
     naive.push(nv.value)
     naiveGrew.push(nv.grewBy)
     const pl = await watch(async () => node!.eval(`length(erlang:processes())`))
     pidsGrew.push(pl.grewBy)
   }
-  const listBytes = Number(await node.eval(`erts_debug:flat_size(erlang:processes()) * erlang:system_info(wordsize)`))
+  const listBytes = Number(
+    await node.eval(`erts_debug:flat_size(erlang:processes()) * erlang:system_info(wordsize)`)
+  )
   const rowsBytes = Number(
-    await node.eval(`erts_debug:flat_size([{M, P} || P <- erlang:processes(), {memory, M} <- [erlang:process_info(P, memory)]]) * erlang:system_info(wordsize)`)
+    await node.eval(
+      `erts_debug:flat_size([{M, P} || P <- erlang:processes(), {memory, M} <- [erlang:process_info(P, memory)]]) * erlang:system_info(wordsize)`
+    )
   )
   await client.close()
 
@@ -104,15 +116,27 @@ it(`top-10 by memory over ${PROCS.toLocaleString('en-US')} processes`, async () 
   const g = median(grew)
   const ng = median(naiveGrew)
   const pg = median(pidsGrew)
-  console.log(`client: ${live ? 'TypeScript distribution client' : 'erl bridge (dist client not available: numbers include an erl start per call)'}`)
+  console.log(
+    `client: ${live ? 'TypeScript distribution client' : 'erl bridge (dist client not available: numbers include an erl start per call)'}`
+  )
   console.log(`top row: ${top?.rows[0].label} ${top?.rows[0].memory} bytes; page of ${top?.rows.length}`)
-  console.log(`erlscope end to end (median of ${ours.length}, warm): ${o.toFixed(0)} ms  (first call, parse included: ${first.toFixed(0)} ms)`)
-  console.log(`same expression compiled in the node (timer:tc):  ${s.toFixed(0)} ms  -> ratio ${(o / s).toFixed(2)}x (target <= 1.5x)`)
-  console.log(`recon-style sort of every process, compiled:       ${n.toFixed(0)} ms  -> ratio ${(o / n).toFixed(2)}x`)
+  console.log(
+    `erlscope end to end (median of ${ours.length}, warm): ${o.toFixed(0)} ms  (first call, parse included: ${first.toFixed(0)} ms)`
+  )
+  console.log(
+    `same expression compiled in the node (timer:tc):  ${s.toFixed(0)} ms  -> ratio ${(o / s).toFixed(2)}x (target <= 1.5x)`
+  )
+  console.log(
+    `recon-style sort of every process, compiled:       ${n.toFixed(0)} ms  -> ratio ${(o / n).toFixed(2)}x`
+  )
   const mb = (b: number): string => `${(b / 1048576).toFixed(1)} MB`
-  console.log(`target memory growth during our call (peak of erlang:memory(total), median; all rounds: ${grew.map(mb).join(', ')}): ${mb(g)}`)
+  console.log(
+    `target memory growth during our call (peak of erlang:memory(total), median; all rounds: ${grew.map(mb).join(', ')}): ${mb(g)}`
+  )
   console.log(`  vs recon-style sort of every process (peak):    ${mb(ng)}  -> ${(g / ng).toFixed(2)}x`)
   console.log(`  vs calling processes() alone (peak, the floor):  ${mb(pg)}  -> ${(g / pg).toFixed(2)}x`)
   console.log(`  flat size of the pid list:                      ${mb(listBytes)}`)
-  console.log(`  flat size of the full [{Memory, Pid}] list:     ${mb(rowsBytes)}  -> ${(g / rowsBytes).toFixed(2)}x`)
+  console.log(
+    `  flat size of the full [{Memory, Pid}] list:     ${mb(rowsBytes)}  -> ${(g / rowsBytes).toFixed(2)}x`
+  )
 })

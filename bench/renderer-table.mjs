@@ -25,14 +25,23 @@ const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/cs
 const server = createServer((req, res) => {
   const file = join(outDir, req.url === '/' ? 'index.html' : req.url.split('?')[0])
   if (!file.startsWith(outDir) || !existsSync(file)) return res.writeHead(404).end()
-  res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file))
+  res
+    .writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' })
+    .end(readFileSync(file))
 })
 await new Promise((r) => server.listen(0, '127.0.0.1', r))
 const url = `http://127.0.0.1:${server.address().port}/`
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run'
+  ]
 })
 const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
 await page.goto(url)
@@ -92,12 +101,17 @@ const sortFrames = await frames(async () => {
   for (const col of ['queue', 'reductions', 'pid', 'memory']) {
     const t0 = Date.now()
     await page.click(`[data-col=${col}]`)
-    await page.waitForFunction((c) => document.querySelector(`[data-col=${c}]`).getAttribute('aria-sort'), col)
+    await page.waitForFunction(
+      (c) => document.querySelector(`[data-col=${c}]`).getAttribute('aria-sort'),
+      col
+    )
     sortTimes.push(Date.now() - t0)
   }
 })
 stats('sort by header click', sortFrames)
-console.log(`sort click -> re-rendered: ${sortTimes.map((t) => `${t} ms`).join(', ')} (100,000 rows re-sorted each time)`)
+console.log(
+  `sort click -> re-rendered: ${sortTimes.map((t) => `${t} ms`).join(', ')} (100,000 rows re-sorted each time)`
+)
 const rendered = await page.evaluate(() => document.querySelectorAll('.row').length)
 console.log(`rows in the DOM at any time: ${rendered} of 100,000`)
 

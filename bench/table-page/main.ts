@@ -26,9 +26,30 @@ const rows: Row[] = Array.from({ length: 100_000 }, (_, i) => ({
 const columns: Column<Row>[] = [
   { key: 'pid', label: 'Pid', width: '110px', mono: true, sortable: true, text: (r) => r.pid },
   { key: 'name', label: 'Name', width: 'minmax(160px, 2fr)', sortable: true, text: (r) => r.name },
-  { key: 'memory', label: 'Memory', width: '100px', align: 'right', sortable: true, text: (r) => humanBytes(r.memory) },
-  { key: 'queue', label: 'Msgs', width: '80px', align: 'right', sortable: true, text: (r) => groupDigits(r.queue) },
-  { key: 'reductions', label: 'Reductions', width: '110px', align: 'right', sortable: true, text: (r) => groupDigits(r.reductions) },
+  {
+    key: 'memory',
+    label: 'Memory',
+    width: '100px',
+    align: 'right',
+    sortable: true,
+    text: (r) => humanBytes(r.memory)
+  },
+  {
+    key: 'queue',
+    label: 'Msgs',
+    width: '80px',
+    align: 'right',
+    sortable: true,
+    text: (r) => groupDigits(r.queue)
+  },
+  {
+    key: 'reductions',
+    label: 'Reductions',
+    width: '110px',
+    align: 'right',
+    sortable: true,
+    text: (r) => groupDigits(r.reductions)
+  },
   { key: 'fn', label: 'Current function', width: 'minmax(160px, 2fr)', text: (r) => r.fn }
 ]
 

@@ -34,7 +34,9 @@ async function pickDumpFile(): Promise<string | null> {
       { name: 'All files', extensions: ['*'] }
     ]
   }
-  const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+  const result = mainWindow
+    ? await dialog.showOpenDialog(mainWindow, options)
+    : await dialog.showOpenDialog(options)
   return result.canceled ? null : (result.filePaths[0] ?? null)
 }
 
@@ -51,7 +53,11 @@ function buildMenu(): void {
             void pickDumpFile().then((path) => path && emit('app:open-dump', { path }))
           }
         },
-        { label: 'Connect to Node…', accelerator: 'CmdOrCtrl+K', click: () => emit('app:show', { view: 'connect' }) },
+        {
+          label: 'Connect to Node…',
+          accelerator: 'CmdOrCtrl+K',
+          click: () => emit('app:show', { view: 'connect' })
+        },
         { type: 'separator' },
         process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' }
       ]

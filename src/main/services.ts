@@ -47,7 +47,11 @@ function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
 /** Builds the one handler table that both Electron's ipcMain and the e2e harness serve. */
 export function createServices(env: ServiceEnv): Services {
   const node = createNodeHandlers({ emit: env.emit, userDataDir: env.userDataDir, secrets: env.secrets })
-  const dump = createDumpHandlers({ emit: env.emit, userDataDir: env.userDataDir, workerPath: env.dumpWorkerPath })
+  const dump = createDumpHandlers({
+    emit: env.emit,
+    userDataDir: env.userDataDir,
+    workerPath: env.dumpWorkerPath
+  })
   const handlers: Handlers = {
     ...appHandlers(env),
     ...node.handlers,

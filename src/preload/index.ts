@@ -3,7 +3,10 @@ import type { Bridge, Channel, EventChannel, Events } from '../shared/api'
 import { BRIDGE_KEY, eventChannels, requestChannels } from '../shared/api'
 
 const request = Object.fromEntries(
-  requestChannels.map((channel: Channel) => [channel, (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)])
+  requestChannels.map((channel: Channel) => [
+    channel,
+    (...args: unknown[]) => ipcRenderer.invoke(channel, ...args)
+  ])
 ) as Bridge['request']
 
 const bridge: Bridge = {

@@ -25,14 +25,22 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     const run = spawnSync(
       process.execPath,
       ['-r', join(repoRoot, 'test/support/electron-standin.cjs'), join(outDir, 'main/index.js')],
-      { env: { ...process.env, ERLSCOPE_BOOT_RECORD: recordFile, ELECTRON_RENDERER_URL: '' }, timeout: 20_000 }
+      {
+        env: { ...process.env, ERLSCOPE_BOOT_RECORD: recordFile, ELECTRON_RENDERER_URL: '' },
+        timeout: 20_000
+      }
     )
     expect(run.status, run.stderr.toString()).toBe(0)
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as BootRecord
     expect(record.errors).toEqual([])
     expect(record.windows).toHaveLength(1)
     const prefs = record.windows[0].webPreferences
-    expect(prefs).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true })
+    expect(prefs).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true
+    })
     expect(prefs.preload).toBe(preloadFile)
     expect(existsSync(String(prefs.preload))).toBe(true)
     expect([...record.handled].sort()).toEqual([...requestChannels].sort())
@@ -52,8 +60,14 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     let exposed: { key: string; api: Record<string, unknown> } | null = null
     const invoked: unknown[][] = []
     const electron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => (exposed = { key, api }) },
-      ipcRenderer: { invoke: (...a: unknown[]) => (invoked.push(a), Promise.resolve()), on() {}, removeListener() {} },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: Record<string, unknown>) => (exposed = { key, api })
+      },
+      ipcRenderer: {
+        invoke: (...a: unknown[]) => (invoked.push(a), Promise.resolve()),
+        on() {},
+        removeListener() {}
+      },
       webUtils: { getPathForFile: () => '/x' }
     }
     const module = { exports: {} }

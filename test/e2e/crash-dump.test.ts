@@ -20,7 +20,6 @@ const SCENARIO = `
   erlang:halt("testing erlscope")
 `
 
-
 const expectedMessage = (n: number): string => `{order,${n},<<"payload">>}`
 
 describe('crash dumps in the GUI (real erl dump, real Chromium)', () => {

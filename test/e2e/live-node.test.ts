@@ -52,7 +52,9 @@ describe('a live node in the GUI (real erl, real Chromium)', () => {
     await page.click('.main-tabs [data-tab=processes]')
     await page.click('[data-sort=message_queue_len]')
     await expect
-      .poll(async () => page.locator('[data-testid=processes] .row').first().getAttribute('data-key'), { timeout: 15_000 })
+      .poll(async () => page.locator('[data-testid=processes] .row').first().getAttribute('data-key'), {
+        timeout: 15_000
+      })
       .toBe(leakyPid)
     expect(await page.locator('[data-testid=processes] .row').first().innerText()).toContain(SEEDED.mailbox)
     await app.screenshot('live-processes-by-mailbox')
@@ -76,7 +78,9 @@ describe('a live node in the GUI (real erl, real Chromium)', () => {
     await page.click('[data-testid=process-drawer] button.close')
     await page.click('[data-sort=memory]')
     await expect
-      .poll(async () => page.locator('[data-testid=processes] .row').first().getAttribute('data-key'), { timeout: 15_000 })
+      .poll(async () => page.locator('[data-testid=processes] .row').first().getAttribute('data-key'), {
+        timeout: 15_000
+      })
       .toBe(heapPid)
   })
 

@@ -14,7 +14,13 @@ describe('the window shell in Chromium', () => {
   it('shows the five workspace tabs, each with an empty state that says what to do next', async () => {
     const { page } = app
     const labels = await page.locator('.main-tabs [role=tab]').allTextContents()
-    expect(labels.map((l) => l.trim())).toEqual(['Overview', 'Memory', 'Processes', 'Allocators', 'Crash dump'])
+    expect(labels.map((l) => l.trim())).toEqual([
+      'Overview',
+      'Memory',
+      'Processes',
+      'Allocators',
+      'Crash dump'
+    ])
     for (const tab of ['overview', 'memory', 'processes', 'allocators', 'dump']) {
       await page.click(`.main-tabs [data-tab=${tab}]`)
       await expect.poll(() => page.getAttribute('main.workspace', 'data-view')).toBe(tab)

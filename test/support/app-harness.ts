@@ -80,10 +80,11 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
 
   const emit: Emit = (event, payload) => {
     void page
-      .evaluate(([e, p]) => (window as unknown as { __erlscopeEmit(e: string, p: unknown): void }).__erlscopeEmit(e, p), [
-        event,
-        payload
-      ] as const)
+      .evaluate(
+        ([e, p]) =>
+          (window as unknown as { __erlscopeEmit(e: string, p: unknown): void }).__erlscopeEmit(e, p),
+        [event, payload] as const
+      )
       .catch(() => undefined)
   }
   const services = createServices({
@@ -132,7 +133,10 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
     userDataDir,
     async registerFilePath(name, path) {
       await page.evaluate(
-        ([n, p]) => (window as unknown as { __erlscopeRegisterPath(n: string, p: string): void }).__erlscopeRegisterPath(n, p),
+        ([n, p]) =>
+          (
+            window as unknown as { __erlscopeRegisterPath(n: string, p: string): void }
+          ).__erlscopeRegisterPath(n, p),
         [name, path] as const
       )
     },
@@ -153,7 +157,11 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
 }
 
 /** Drops a real file on the page the way a user drags one from the file manager. */
-export async function dropFile(h: AppHarness, path: string, name = path.split('/').pop() ?? 'erl_crash.dump'): Promise<void> {
+export async function dropFile(
+  h: AppHarness,
+  path: string,
+  name = path.split('/').pop() ?? 'erl_crash.dump'
+): Promise<void> {
   await h.registerFilePath(name, path)
   const dataTransfer = await h.page.evaluateHandle((fileName) => {
     const dt = new DataTransfer()

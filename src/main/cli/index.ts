@@ -49,7 +49,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return await command.run(args, io)
   } catch (error) {
     if (error instanceof AppError) io.err(`erlscope: ${error.message} [${error.code}]`)
-    else io.err(`erlscope: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    else
+      io.err(
+        `erlscope: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+      )
     return 1
   }
 }

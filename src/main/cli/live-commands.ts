@@ -7,9 +7,19 @@ import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
 
-async function withClient<T>(connect: Connector, args: ParsedArgs, io: CliIo, usage: string, run: (c: LiveClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  connect: Connector,
+  args: ParsedArgs,
+  io: CliIo,
+  usage: string,
+  run: (c: LiveClient) => Promise<T>
+): Promise<T> {
   const node = nodeArg(args, usage)
-  const client = await connect({ node, cookie: resolveCookie(args, io), timeoutMs: resolveTimeout(args, 10_000) })
+  const client = await connect({
+    node,
+    cookie: resolveCookie(args, io),
+    timeoutMs: resolveTimeout(args, 10_000)
+  })
   try {
     return await run(client)
   } finally {
@@ -23,11 +33,20 @@ const pct = (r: number): string => `${(r * 100).toFixed(1)}%`
 function table(header: string[], rows: string[][], right: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd()
+    cells
+      .map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd()
   return [line(header), ...rows.map(line)].join('\n')
 }
 
-const TOP_KEYS: readonly ProcessSortKey[] = ['memory', 'message_queue_len', 'reductions', 'total_heap_size', 'binary_memory']
+const TOP_KEYS: readonly ProcessSortKey[] = [
+  'memory',
+  'message_queue_len',
+  'reductions',
+  'total_heap_size',
+  'binary_memory'
+]
 
 function topJson(r: ProcessRow): Record<string, unknown> {
   return {
@@ -49,11 +68,17 @@ export function makeLiveCommands(connect: Connector): CliCommand[] {
     summary: 'the top processes of a live node, ranked on the node',
     async run(args, io) {
       const by = (flagString(args, 'by') ?? 'memory') as ProcessSortKey
-      if (!TOP_KEYS.includes(by)) throw new AppError('invalid_request', `--by must be one of ${TOP_KEYS.join(', ')}.`)
+      if (!TOP_KEYS.includes(by))
+        throw new AppError('invalid_request', `--by must be one of ${TOP_KEYS.join(', ')}.`)
       const limit = Number(flagString(args, 'limit') ?? 20)
       if (!Number.isInteger(limit) || limit < 1 || limit > C.LIMITS.maxPageRows)
-        throw new AppError('invalid_request', `--limit must be a whole number from 1 to ${C.LIMITS.maxPageRows}.`)
-      const page = await withClient(connect, args, io, this.usage, (c) => C.processes(c, { sortBy: by, limit, offset: 0 }))
+        throw new AppError(
+          'invalid_request',
+          `--limit must be a whole number from 1 to ${C.LIMITS.maxPageRows}.`
+        )
+      const page = await withClient(connect, args, io, this.usage, (c) =>
+        C.processes(c, { sortBy: by, limit, offset: 0 })
+      )
       if (args.flags.has('json')) {
         io.out(JSON.stringify({ by, processCount: page.processCount, rows: page.rows.map(topJson) }, null, 2))
         return 0
@@ -94,7 +119,13 @@ export function makeLiveCommands(connect: Connector): CliCommand[] {
       io.out(
         table(
           ['ALLOCATOR', 'INSTANCES', 'ALLOCATED', 'USED', 'USAGE'],
-          rep.byAllocator.map((a) => [a.allocator, String(a.instances), bytes(a.allocated), bytes(a.used), pct(a.usage)]),
+          rep.byAllocator.map((a) => [
+            a.allocator,
+            String(a.instances),
+            bytes(a.allocated),
+            bytes(a.used),
+            pct(a.usage)
+          ]),
           new Set([1, 2, 3, 4])
         )
       )
@@ -102,7 +133,15 @@ export function makeLiveCommands(connect: Connector): CliCommand[] {
       io.out('Most fragmented (recon_alloc:fragmentation(current)):')
       io.out(
         table(
-          ['ALLOCATOR', 'MBCS BLOCKS', 'MBCS CARRIERS', 'MBCS USAGE', 'SBCS BLOCKS', 'SBCS CARRIERS', 'SBCS USAGE'],
+          [
+            'ALLOCATOR',
+            'MBCS BLOCKS',
+            'MBCS CARRIERS',
+            'MBCS USAGE',
+            'SBCS BLOCKS',
+            'SBCS CARRIERS',
+            'SBCS USAGE'
+          ],
           rep.instances
             .slice(0, 10)
             .map((i) => [

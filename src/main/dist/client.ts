@@ -128,7 +128,12 @@ export async function connectNode(options: ConnectNodeOptions): Promise<NodeClie
   const conn = await DistConnection.open(connOptions)
   const client = new NodeClient(conn)
   try {
-    const rel = await client.rpc('erlang', 'system_info', [{ kind: 'atom', name: 'otp_release' }], Math.max(1000, budget - (Date.now() - started)))
+    const rel = await client.rpc(
+      'erlang',
+      'system_info',
+      [{ kind: 'atom', name: 'otp_release' }],
+      Math.max(1000, budget - (Date.now() - started))
+    )
     client.otpRelease = asText(rel)
   } catch (e) {
     client.close()

@@ -134,7 +134,16 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
     rest: Buffer,
     options: ConnectionOptions
   ): DistConnection {
-    const c = new DistConnection(socket, peer.name, peer.flags, peer.creation, localName, creation, new FrameParser(4), options)
+    const c = new DistConnection(
+      socket,
+      peer.name,
+      peer.flags,
+      peer.creation,
+      localName,
+      creation,
+      new FrameParser(4),
+      options
+    )
     c.attach(rest)
     return c
   }
@@ -147,12 +156,18 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
   makeRef(): RefTerm {
     this.refCounter = (this.refCounter + 1) & 0x3ffff
     const r = randomBytes(8)
-    return { kind: 'ref', node: this.localName, creation: this.creation, ids: [this.refCounter, r.readUInt32BE(0), r.readUInt32BE(4)] }
+    return {
+      kind: 'ref',
+      node: this.localName,
+      creation: this.creation,
+      ids: [this.refCounter, r.readUInt32BE(0), r.readUInt32BE(4)]
+    }
   }
 
   /** Sends a control message (and optional message term). Throws not_connected after the link ended. */
   send(control: Term, message?: Term): void {
-    if (this.ended || this.closing) throw new AppError('not_connected', `The connection to ${this.peerName} is closed.`)
+    if (this.ended || this.closing)
+      throw new AppError('not_connected', `The connection to ${this.peerName} is closed.`)
     const frame = buildDistFrame(encode(control), message === undefined ? undefined : encode(message))
     this.lastSent = Date.now()
     this.socket.write(frame)
@@ -192,7 +207,10 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
       for (const f of frames) this.onFrame(f)
     })
     s.on('error', (e: NodeJS.ErrnoException) => {
-      lostReason ??= new AppError('connection_lost', `The connection to ${this.peerName} was lost: ${e.code ?? e.message}.`)
+      lostReason ??= new AppError(
+        'connection_lost',
+        `The connection to ${this.peerName} was lost: ${e.code ?? e.message}.`
+      )
     })
     s.on('close', () => {
       this.ended = true
@@ -200,22 +218,31 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
       if (!this.closing) {
         const reason =
           lostReason ??
-          new AppError('connection_lost', `The connection to ${this.peerName} was lost: the node closed it (did it stop or restart?).`)
+          new AppError(
+            'connection_lost',
+            `The connection to ${this.peerName} was lost: the node closed it (did it stop or restart?).`
+          )
         this.emit('lost', reason)
       }
       this.emit('close')
     })
     const tick = this.options.tickIntervalMs ?? 15_000
     const silence = this.options.silenceLimitMs ?? 120_000
-    this.timer = setInterval(() => {
-      const now = Date.now()
-      if (now - this.lastReceived > silence) {
-        lostReason = new AppError('timeout', `The connection to ${this.peerName} was lost: nothing heard for ${Math.round(silence / 1000)} s (net tick timeout).`)
-        s.destroy()
-        return
-      }
-      if (now - this.lastSent >= tick) this.writeTick()
-    }, Math.max(250, Math.min(tick, silence) / 4))
+    this.timer = setInterval(
+      () => {
+        const now = Date.now()
+        if (now - this.lastReceived > silence) {
+          lostReason = new AppError(
+            'timeout',
+            `The connection to ${this.peerName} was lost: nothing heard for ${Math.round(silence / 1000)} s (net tick timeout).`
+          )
+          s.destroy()
+          return
+        }
+        if (now - this.lastSent >= tick) this.writeTick()
+      },
+      Math.max(250, Math.min(tick, silence) / 4)
+    )
     this.timer.unref()
     if (rest.length > 0) setImmediate(() => s.emit('data', rest))
   }
@@ -293,7 +320,13 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
   }
 }
 
-async function handshake(targetName: string, host: string, port: number, options: ConnectionOptions, timeoutMs: number): Promise<DistConnection> {
+async function handshake(
+  targetName: string,
+  host: string,
+  port: number,
+  options: ConnectionOptions,
+  timeoutMs: number
+): Promise<DistConnection> {
   const creation = (randomBytes(4).readUInt32BE(0) | 4) >>> 0
   const ourChallenge = randomBytes(4).readUInt32BE(0)
   const target = parseNodeName(targetName)
@@ -312,7 +345,13 @@ async function handshake(targetName: string, host: string, port: number, options
       reject(err)
     }
     const timer = setTimeout(
-      () => fail(new AppError('timeout', `Connecting to ${targetName} timed out after ${timeoutMs} ms (during the ${stage} step of the handshake).`)),
+      () =>
+        fail(
+          new AppError(
+            'timeout',
+            `Connecting to ${targetName} timed out after ${timeoutMs} ms (during the ${stage} step of the handshake).`
+          )
+        ),
       timeoutMs
     )
     socket.on('connect', () => {
@@ -322,7 +361,12 @@ async function handshake(targetName: string, host: string, port: number, options
     })
     socket.on('error', (e: NodeJS.ErrnoException) => {
       if (stage === 'connect') {
-        fail(new AppError('handshake_failed', `EPMD lists ${targetName} at ${host}:${port}, but connecting there failed (${e.code ?? e.message}).`))
+        fail(
+          new AppError(
+            'handshake_failed',
+            `EPMD lists ${targetName} at ${host}:${port}, but connecting there failed (${e.code ?? e.message}).`
+          )
+        )
       }
     })
     socket.on('close', () => {
@@ -342,7 +386,12 @@ async function handshake(targetName: string, host: string, port: number, options
           )
         )
       } else {
-        fail(new AppError('handshake_failed', `Node ${targetName} closed the connection during the ${stage} step of the handshake.`))
+        fail(
+          new AppError(
+            'handshake_failed',
+            `Node ${targetName} closed the connection during the ${stage} step of the handshake.`
+          )
+        )
       }
     })
     socket.on('data', (chunk: Buffer) => {
@@ -352,7 +401,8 @@ async function handshake(targetName: string, host: string, port: number, options
         for (let body = parser.next(); body !== undefined; body = parser.next()) {
           if (stage === 'status') {
             const status = parseStatus(body)
-            if (status !== 'ok' && status !== 'ok_simultaneous') throw statusError(status, targetName, OUR_FLAGS)
+            if (status !== 'ok' && status !== 'ok_simultaneous')
+              throw statusError(status, targetName, OUR_FLAGS)
             stage = 'challenge'
           } else if (stage === 'challenge') {
             const ch = parseChallenge(body)
@@ -364,7 +414,10 @@ async function handshake(targetName: string, host: string, port: number, options
                   `You asked for ${targetName} (${target.style} name) but the node is ${ch.name} (${nameStyle(peerHost)} name): connect to ${ch.name}.`
                 )
               }
-              throw new AppError('handshake_failed', `You asked for ${targetName} but the node at ${host}:${port} is ${ch.name}.`)
+              throw new AppError(
+                'handshake_failed',
+                `You asked for ${targetName} but the node at ${host}:${port} is ${ch.name}.`
+              )
             }
             checkPeerFlags(ch.name, ch.flags)
             peer = { name: ch.name, flags: ch.flags, creation: ch.creation }
@@ -373,18 +426,34 @@ async function handshake(targetName: string, host: string, port: number, options
           } else if (stage === 'ack') {
             const got = parseAck(body)
             if (!got.equals(digest(ourChallenge, options.cookie))) {
-              throw new AppError('handshake_failed', `Node ${targetName} answered our challenge with a wrong digest: it does not share our cookie, or it is not an Erlang node.`)
+              throw new AppError(
+                'handshake_failed',
+                `Node ${targetName} answered our challenge with a wrong digest: it does not share our cookie, or it is not an Erlang node.`
+              )
             }
             stage = 'done'
             settled = true
             clearTimeout(timer)
             const rest = parser.drain()
-            resolve(DistConnection.fromHandshake(socket, peer as NonNullable<typeof peer>, localName, creation, rest, options))
+            resolve(
+              DistConnection.fromHandshake(
+                socket,
+                peer as NonNullable<typeof peer>,
+                localName,
+                creation,
+                rest,
+                options
+              )
+            )
             return
           }
         }
       } catch (e) {
-        fail(e instanceof AppError ? e : new AppError('handshake_failed', `Distribution handshake failed: ${String(e)}.`))
+        fail(
+          e instanceof AppError
+            ? e
+            : new AppError('handshake_failed', `Distribution handshake failed: ${String(e)}.`)
+        )
       }
     })
   })

@@ -75,7 +75,11 @@ function request(host: string, body: Buffer, options: EpmdOptions): Promise<Buff
 /** NAMES_REQ: the nodes registered in EPMD on `host`. */
 export async function epmdNames(host: string, options: EpmdOptions = {}): Promise<EpmdNames> {
   const reply = await request(host, Buffer.from([NAMES_REQ]), options)
-  if (reply.length < 4) throw new AppError('epmd_unreachable', `EPMD at ${host}:${epmdPort(options)} sent a malformed NAMES reply.`)
+  if (reply.length < 4)
+    throw new AppError(
+      'epmd_unreachable',
+      `EPMD at ${host}:${epmdPort(options)} sent a malformed NAMES reply.`
+    )
   const nodes: EpmdNames['nodes'] = []
   for (const line of reply.subarray(4).toString('utf8').split('\n')) {
     const m = /^name (.+) at port (\d+)$/.exec(line.trim())
@@ -110,20 +114,33 @@ export function parsePort2Resp(reply: Buffer): NodePort | undefined {
 
 /** PORT_PLEASE2_REQ: the distribution port of `alive` on `host`; `node_not_found` lists who is there. */
 export async function portPlease(host: string, alive: string, options: EpmdOptions = {}): Promise<NodePort> {
-  const reply = await request(host, Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(alive, 'utf8')]), options)
+  const reply = await request(
+    host,
+    Buffer.concat([Buffer.from([PORT_PLEASE2_REQ]), Buffer.from(alive, 'utf8')]),
+    options
+  )
   let found: NodePort | undefined
   try {
     found = parsePort2Resp(reply)
   } catch (e) {
-    throw new AppError('epmd_unreachable', `EPMD at ${host}:${epmdPort(options)} sent a malformed reply (${(e as Error).message}).`)
+    throw new AppError(
+      'epmd_unreachable',
+      `EPMD at ${host}:${epmdPort(options)} sent a malformed reply (${(e as Error).message}).`
+    )
   }
   if (found) {
     if (found.highestVersion < 6) {
-      throw new AppError('handshake_failed', `Node ${alive}@${host} speaks distribution version ${found.highestVersion}; erlscope needs 6 (OTP 23 or later).`)
+      throw new AppError(
+        'handshake_failed',
+        `Node ${alive}@${host} speaks distribution version ${found.highestVersion}; erlscope needs 6 (OTP 23 or later).`
+      )
     }
     return found
   }
   const { nodes } = await epmdNames(host, options).catch(() => ({ nodes: [] as EpmdNames['nodes'] }))
-  const list = nodes.length > 0 ? `EPMD there knows: ${nodes.map((n) => `${n.name}@${host}`).join(', ')}` : 'EPMD there has no nodes registered'
+  const list =
+    nodes.length > 0
+      ? `EPMD there knows: ${nodes.map((n) => `${n.name}@${host}`).join(', ')}`
+      : 'EPMD there has no nodes registered'
   throw new AppError('node_not_found', `No node named '${alive}' is registered on ${host}; ${list}.`)
 }

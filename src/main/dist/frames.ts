@@ -30,7 +30,9 @@ export class FrameParser {
 
   feed(chunk: Uint8Array): void {
     if (chunk.length === 0) return
-    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength))
+    this.chunks.push(
+      Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    )
     this.buffered += chunk.length
   }
 
@@ -43,7 +45,10 @@ export class FrameParser {
       if (this.need > this.maxFrame) {
         const n = this.need
         this.need = -1
-        throw new AppError('decode_error', `A distribution frame of ${n} bytes exceeds the ${this.maxFrame}-byte limit.`)
+        throw new AppError(
+          'decode_error',
+          `A distribution frame of ${n} bytes exceeds the ${this.maxFrame}-byte limit.`
+        )
       }
     }
     if (this.buffered < this.need) return undefined
@@ -105,12 +110,16 @@ export interface DistMessage {
 /** Splits a payload `112, 131 Control [, 131 Message]`. */
 export function parseDistPayload(frame: Buffer, options?: DecodeOptions): DistMessage {
   if (frame.length === 0 || frame[0] !== PASS_THROUGH) {
-    throw new EtfDecodeError(`distribution payload starts with ${frame[0]}, expected ${PASS_THROUGH} (pass-through)`, 0)
+    throw new EtfDecodeError(
+      `distribution payload starts with ${frame[0]}, expected ${PASS_THROUGH} (pass-through)`,
+      0
+    )
   }
   const { term: control, end } = decodeAt(frame, 1, options)
   if (end === frame.length) return { control }
   const { term: message, end: end2 } = decodeAt(frame, end, options)
-  if (end2 !== frame.length) throw new EtfDecodeError(`${frame.length - end2} trailing bytes after the message`, end2)
+  if (end2 !== frame.length)
+    throw new EtfDecodeError(`${frame.length - end2} trailing bytes after the message`, end2)
   return { control, message }
 }
 

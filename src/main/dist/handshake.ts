@@ -55,7 +55,8 @@ export function buildChallengeReply(peerChallenge: number, ourChallenge: number,
 
 /** The status word from an `'s'` message (`ok`, `nok`, `not_allowed`, `alive`, `named:`…). */
 export function parseStatus(body: Buffer): string {
-  if (body.length < 1 || body[0] !== STATUS) throw handshakeError(`expected a status message, got ${describe(body)}`)
+  if (body.length < 1 || body[0] !== STATUS)
+    throw handshakeError(`expected a status message, got ${describe(body)}`)
   return body.toString('latin1', 1)
 }
 
@@ -64,7 +65,8 @@ export function parseChallenge(body: Buffer): Challenge {
   if (body.length >= 1 && body[0] === CHALLENGE_OLD) {
     throw handshakeError('the peer answered with a version-5 challenge; erlscope needs OTP 23 or later')
   }
-  if (body.length < 19 || body[0] !== CHALLENGE_V6) throw handshakeError(`expected a challenge, got ${describe(body)}`)
+  if (body.length < 19 || body[0] !== CHALLENGE_V6)
+    throw handshakeError(`expected a challenge, got ${describe(body)}`)
   const nlen = body.readUInt16BE(17)
   if (body.length < 19 + nlen) throw handshakeError('truncated challenge')
   return {
@@ -77,7 +79,8 @@ export function parseChallenge(body: Buffer): Challenge {
 
 /** challenge_ack: `'a' Digest:16`. */
 export function parseAck(body: Buffer): Buffer {
-  if (body.length !== 17 || body[0] !== CHALLENGE_ACK) throw handshakeError(`expected a challenge ack, got ${describe(body)}`)
+  if (body.length !== 17 || body[0] !== CHALLENGE_ACK)
+    throw handshakeError(`expected a challenge ack, got ${describe(body)}`)
   return body.subarray(1)
 }
 
@@ -102,9 +105,15 @@ export function statusError(status: string, target: string, ourFlags: bigint): A
     )
   }
   if (status === 'nok' || status === 'alive') {
-    return new AppError('handshake_failed', `Node ${target} refused the connection (status '${status}'): a connection from this node name is already being set up; try again.`)
+    return new AppError(
+      'handshake_failed',
+      `Node ${target} refused the connection (status '${status}'): a connection from this node name is already being set up; try again.`
+    )
   }
-  return new AppError('handshake_failed', `Node ${target} answered the handshake with an unexpected status '${status}'.`)
+  return new AppError(
+    'handshake_failed',
+    `Node ${target} answered the handshake with an unexpected status '${status}'.`
+  )
 }
 
 export function handshakeError(message: string): AppError {

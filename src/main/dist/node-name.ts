@@ -26,7 +26,10 @@ export function parseNodeName(text: string): NodeName {
   const alive = at < 0 ? trimmed : trimmed.slice(0, at)
   const host = at < 0 ? shortHostname() : trimmed.slice(at + 1)
   if (alive === '' || host === '' || host.includes('@') || !/^[^@\s]+$/.test(alive)) {
-    throw new AppError('invalid_request', `'${text}' is not a node name: expected name@host, e.g. rabbit@${shortHostname()}.`)
+    throw new AppError(
+      'invalid_request',
+      `'${text}' is not a node name: expected name@host, e.g. rabbit@${shortHostname()}.`
+    )
   }
   return { alive, host, full: `${alive}@${host}`, style: nameStyle(host) }
 }

@@ -40,22 +40,33 @@ export class RemoteEval {
     const forms = await this.parse(source, timeoutMs)
     const names = Object.keys(bindings).sort()
     for (const n of names) {
-      if (!/^[A-Z_][A-Za-z0-9_@]*$/.test(n)) throw new AppError('invalid_request', `'${n}' is not an Erlang variable name.`)
+      if (!/^[A-Z_][A-Za-z0-9_@]*$/.test(n))
+        throw new AppError('invalid_request', `'${n}' is not an Erlang variable name.`)
     }
     const bs = list(names.map((n) => tuple(atom(n), bindings[n])))
     const result = await this.rex.call('erl_eval', 'exprs', [inFun(forms), bs], timeoutMs)
-    if (result.kind === 'tuple' && result.elements.length === 3 && isAtom(result.elements[0], 'value')) return result.elements[1]
-    throw new AppError('badrpc', `erl_eval on ${this.peerName} returned ${formatTerm(result)} instead of {value, V, Bindings}.`)
+    if (result.kind === 'tuple' && result.elements.length === 3 && isAtom(result.elements[0], 'value'))
+      return result.elements[1]
+    throw new AppError(
+      'badrpc',
+      `erl_eval on ${this.peerName} returned ${formatTerm(result)} instead of {value, V, Bindings}.`
+    )
   }
 
   private async scanParse(text: string, timeoutMs?: number): Promise<Term> {
     const scanned = await this.rex.call('erl_scan', 'string', [charlist(text)], timeoutMs)
     if (!(scanned.kind === 'tuple' && isAtom(scanned.elements[0], 'ok'))) {
-      throw new AppError('invalid_request', `Could not scan the expression: ${await this.describe(scanned, timeoutMs)}.`)
+      throw new AppError(
+        'invalid_request',
+        `Could not scan the expression: ${await this.describe(scanned, timeoutMs)}.`
+      )
     }
     const parsed = await this.rex.call('erl_parse', 'parse_exprs', [scanned.elements[1]], timeoutMs)
     if (!(parsed.kind === 'tuple' && isAtom(parsed.elements[0], 'ok'))) {
-      throw new AppError('invalid_request', `Could not parse the expression: ${await this.describe(parsed, timeoutMs)}.`)
+      throw new AppError(
+        'invalid_request',
+        `Could not parse the expression: ${await this.describe(parsed, timeoutMs)}.`
+      )
     }
     return parsed.elements[1]
   }
@@ -82,7 +93,11 @@ export class RemoteEval {
  */
 export function inFun(forms: Term): Term {
   const anno = int(1)
-  const fun = tuple(atom('fun'), anno, tuple(atom('clauses'), list([tuple(atom('clause'), anno, NIL, NIL, forms)])))
+  const fun = tuple(
+    atom('fun'),
+    anno,
+    tuple(atom('clauses'), list([tuple(atom('clause'), anno, NIL, NIL, forms)]))
+  )
   return list([tuple(atom('call'), anno, fun, NIL)])
 }
 

@@ -12,7 +12,10 @@ export class BadRpcError extends AppError {
     readonly reason: Term,
     localNode: string
   ) {
-    super('badrpc', `The call ${call} failed on the node: ${truncate(formatTerm(reason, { localNode }), 2000)}.`)
+    super(
+      'badrpc',
+      `The call ${call} failed on the node: ${truncate(formatTerm(reason, { localNode }), 2000)}.`
+    )
     this.name = 'BadRpcError'
   }
 }
@@ -39,7 +42,9 @@ export class RexClient {
   constructor(private readonly conn: DistConnection) {
     conn.on('message', (m) => this.onMessage(m))
     conn.on('lost', (reason) => this.failAll(reason))
-    conn.on('close', () => this.failAll(new AppError('not_connected', `The connection to ${conn.peerName} was closed.`)))
+    conn.on('close', () =>
+      this.failAll(new AppError('not_connected', `The connection to ${conn.peerName} was closed.`))
+    )
   }
 
   get inFlight(): number {
@@ -48,19 +53,31 @@ export class RexClient {
 
   call(module: string, fn: string, args: Term[], timeoutMs = DEFAULT_RPC_TIMEOUT_MS): Promise<Term> {
     const name = `${module}:${fn}/${args.length}`
-    if (this.conn.closed) return Promise.reject(new AppError('not_connected', `The connection to ${this.conn.peerName} is closed.`))
+    if (this.conn.closed)
+      return Promise.reject(
+        new AppError('not_connected', `The connection to ${this.conn.peerName} is closed.`)
+      )
     const ref = this.conn.makeRef()
     const key = refKey(ref)
     return new Promise<Term>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(key)
-        reject(new AppError('timeout', `The call ${name} on ${this.conn.peerName} did not answer within ${timeoutMs} ms.`))
+        reject(
+          new AppError(
+            'timeout',
+            `The call ${name} on ${this.conn.peerName} did not answer within ${timeoutMs} ms.`
+          )
+        )
       }, timeoutMs)
       this.pending.set(key, { resolve, reject, timer, call: name })
       try {
         this.conn.sendToName(
           'rex',
-          tuple(atom('$gen_call'), tuple(this.conn.self, ref), tuple(atom('call'), atom(module), atom(fn), list(args), atom('user')))
+          tuple(
+            atom('$gen_call'),
+            tuple(this.conn.self, ref),
+            tuple(atom('call'), atom(module), atom(fn), list(args), atom('user'))
+          )
         )
       } catch (e) {
         clearTimeout(timer)

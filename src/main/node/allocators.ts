@@ -101,7 +101,13 @@ export function cacheHitRates(mseg: RawMseg[]): MsegCacheRate[] {
   return mseg
     .map((m) => {
       const hitRate = usage(m.cacheHits, m.allocCalls)
-      return { instance: m.instance, hits: m.cacheHits, calls: m.allocCalls, hitRate, w: (1 - hitRate) * m.allocCalls }
+      return {
+        instance: m.instance,
+        hits: m.cacheHits,
+        calls: m.allocCalls,
+        hitRate,
+        w: (1 - hitRate) * m.allocCalls
+      }
     })
     .sort((a, b) => b.w - a.w || b.instance - a.instance)
     .map(({ instance, hits, calls, hitRate }) => ({ instance, hits, calls, hitRate }))
@@ -111,7 +117,13 @@ export function allocatorReport(raw: RawAllocators, takenAt: number): AllocatorR
   const instances = raw.instances.map(instanceReport).sort(byWeight)
   const totals = new Map<string, AllocatorTotals>()
   for (const i of instances) {
-    const t = totals.get(i.allocator) ?? { allocator: i.allocator, used: 0, allocated: 0, usage: 1, instances: 0 }
+    const t = totals.get(i.allocator) ?? {
+      allocator: i.allocator,
+      used: 0,
+      allocated: 0,
+      usage: 1,
+      instances: 0
+    }
     t.used += i.used
     t.allocated += i.allocated
     t.instances++

@@ -13,7 +13,14 @@ import type {
 } from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import { allocatorReport } from './allocators'
-import { memoryValues, processDetail, processRow, processScan, rawAllocators, systemOverview } from './convert'
+import {
+  memoryValues,
+  processDetail,
+  processRow,
+  processScan,
+  rawAllocators,
+  systemOverview
+} from './convert'
 import { ShapeError, atom, bool, isAtom, list, num, text, tuple, type EVal } from './eval-value'
 import * as X from './exprs'
 import { atomArg, binArg, type LiveClient } from './live-client'
@@ -57,7 +64,8 @@ async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    if (error instanceof ShapeError) throw new AppError('decode_error', `Unexpected ${what} reply from the node: ${error.message}.`)
+    if (error instanceof ShapeError)
+      throw new AppError('decode_error', `Unexpected ${what} reply from the node: ${error.message}.`)
     throw error
   }
 }
@@ -70,30 +78,48 @@ function intIn(v: unknown, lo: number, hi: number, fallback: number, what: strin
 }
 
 export function checkPid(pid: unknown): string {
-  if (typeof pid !== 'string' || !PID_TEXT.test(pid)) throw new AppError('invalid_request', `'${String(pid)}' is not a pid like <0.123.0>.`)
+  if (typeof pid !== 'string' || !PID_TEXT.test(pid))
+    throw new AppError('invalid_request', `'${String(pid)}' is not a pid like <0.123.0>.`)
   return pid
 }
 
 export async function system(client: LiveClient, now = Date.now): Promise<SystemOverview> {
-  return guarded(async () => systemOverview(await client.evaluate(X.SYSTEM, {}, LIMITS.callTimeoutMs), now()), 'overview')
+  return guarded(
+    async () => systemOverview(await client.evaluate(X.SYSTEM, {}, LIMITS.callTimeoutMs), now()),
+    'overview'
+  )
 }
 
 export async function memory(client: LiveClient, timeoutMs: number): Promise<Record<MemoryCategory, number>> {
   return guarded(async () => memoryValues(await client.call('erlang', 'memory', [], timeoutMs)), 'memory')
 }
 
-export async function processes(client: LiveClient, query: ProcessQuery, now = Date.now): Promise<ProcessPage> {
-  if (typeof query !== 'object' || query === null) throw new AppError('invalid_request', 'Expected a process query.')
+export async function processes(
+  client: LiveClient,
+  query: ProcessQuery,
+  now = Date.now
+): Promise<ProcessPage> {
+  if (typeof query !== 'object' || query === null)
+    throw new AppError('invalid_request', 'Expected a process query.')
   const sortBy = query.sortBy
-  if (!SORT_KEYS.includes(sortBy)) throw new AppError('invalid_request', `Unknown sort key '${String(sortBy)}'.`)
+  if (!SORT_KEYS.includes(sortBy))
+    throw new AppError('invalid_request', `Unknown sort key '${String(sortBy)}'.`)
   const limit = intIn(query.limit, 1, LIMITS.maxPageRows, 50, 'limit')
   const offset = intIn(query.offset, 0, LIMITS.maxReachable - 1, 0, 'offset')
   if (offset + limit > LIMITS.maxReachable)
-    throw new AppError('invalid_request', `Only the first ${LIMITS.maxReachable} processes can be paged through; refine the filter.`)
-  const windowMs = sortBy === 'growth' ? intIn(query.windowMs, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs') : 0
+    throw new AppError(
+      'invalid_request',
+      `Only the first ${LIMITS.maxReachable} processes can be paged through; refine the filter.`
+    )
+  const windowMs =
+    sortBy === 'growth'
+      ? intIn(query.windowMs, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs')
+      : 0
   const growthOf = query.growthOf ?? 'memory'
-  if (!GROWTH_OF.includes(growthOf)) throw new AppError('invalid_request', `Cannot rank growth of '${String(growthOf)}'.`)
-  const filter = typeof query.filter === 'string' && query.filter.trim() !== '' ? query.filter.trim().toLowerCase() : null
+  if (!GROWTH_OF.includes(growthOf))
+    throw new AppError('invalid_request', `Cannot rank growth of '${String(growthOf)}'.`)
+  const filter =
+    typeof query.filter === 'string' && query.filter.trim() !== '' ? query.filter.trim().toLowerCase() : null
   if (filter !== null && filter.length > 200) throw new AppError('invalid_request', 'The filter is too long.')
   const takenAt = now()
   const scan = await guarded(
@@ -134,14 +160,23 @@ export async function process(client: LiveClient, pid: string): Promise<ProcessD
   checkPid(pid)
   const v = await client.evaluate(
     X.PROCESS_DETAIL,
-    { PidText: binArg(pid), MaxList: LIMITS.detailList, Depth: LIMITS.printDepth, MaxChars: LIMITS.printChars },
+    {
+      PidText: binArg(pid),
+      MaxList: LIMITS.detailList,
+      Depth: LIMITS.printDepth,
+      MaxChars: LIMITS.printChars
+    },
     LIMITS.callTimeoutMs
   )
   if (isAtom(v, 'undefined')) throw new AppError('not_found', `Process ${pid} is not alive.`)
   return guarded(async () => processDetail(v), 'process')
 }
 
-export async function messages(client: LiveClient, pid: string, req: MessagesRequest = {}): Promise<MessagesResult> {
+export async function messages(
+  client: LiveClient,
+  pid: string,
+  req: MessagesRequest = {}
+): Promise<MessagesResult> {
   checkPid(pid)
   const limit = intIn(req.limit, 1, LIMITS.maxMessages, LIMITS.defaultMessages, 'limit')
   const v = await client.evaluate(
@@ -177,7 +212,11 @@ export async function messages(client: LiveClient, pid: string, req: MessagesReq
 }
 
 export async function allocators(client: LiveClient, now = Date.now): Promise<AllocatorReport> {
-  return guarded(async () => allocatorReport(rawAllocators(await client.evaluate(X.ALLOCATORS, {}, LIMITS.callTimeoutMs)), now()), 'allocators')
+  return guarded(
+    async () =>
+      allocatorReport(rawAllocators(await client.evaluate(X.ALLOCATORS, {}, LIMITS.callTimeoutMs)), now()),
+    'allocators'
+  )
 }
 
 export interface Snapshot {
@@ -190,22 +229,42 @@ export interface Snapshot {
 export async function snapshot(client: LiveClient, now = Date.now): Promise<Snapshot> {
   const takenAt = now()
   const tag = randomBytes(8).toString('hex')
-  const v = await client.evaluate(X.SNAPSHOT, { IdleMs: LIMITS.snapshotIdleMs, Tag: binArg(tag) }, LIMITS.scanTimeoutMs)
+  const v = await client.evaluate(
+    X.SNAPSHOT,
+    { IdleMs: LIMITS.snapshotIdleMs, Tag: binArg(tag) },
+    LIMITS.scanTimeoutMs
+  )
   return guarded(async () => {
     const [a, b] = tuple(v, 2)
-    if (isAtom(a, 'error')) throw new AppError('internal', `The node could not keep a snapshot (${isAtom(b) ? atom(b) : 'unknown'}).`)
+    if (isAtom(a, 'error'))
+      throw new AppError(
+        'internal',
+        `The node could not keep a snapshot (${isAtom(b) ? atom(b) : 'unknown'}).`
+      )
     return { holder: text(a), tag, count: num(b), takenAt }
   }, 'snapshot')
 }
 
-export async function newSinceSnapshot(client: LiveClient, snap: Snapshot, limit?: number): Promise<NewProcessesResult> {
+export async function newSinceSnapshot(
+  client: LiveClient,
+  snap: Snapshot,
+  limit?: number
+): Promise<NewProcessesResult> {
   const max = intIn(limit, 1, LIMITS.maxNewRows, LIMITS.defaultNewRows, 'limit')
-  const v = await client.evaluate(X.SNAPSHOT_DIFF, { HolderText: binArg(snap.holder), Tag: binArg(snap.tag), Max: max }, LIMITS.scanTimeoutMs)
+  const v = await client.evaluate(
+    X.SNAPSHOT_DIFF,
+    { HolderText: binArg(snap.holder), Tag: binArg(snap.tag), Max: max },
+    LIMITS.scanTimeoutMs
+  )
   if (isAtom(v, 'lost'))
-    throw new AppError('not_found', 'The snapshot is gone (the node restarted or it expired); take a new one.')
+    throw new AppError(
+      'not_found',
+      'The snapshot is gone (the node restarted or it expired); take a new one.'
+    )
   return guarded(async () => {
     const items = tuple(v, 2)
-    if (isAtom(items[0], 'error')) throw new AppError('timeout', 'The snapshot holder on the node did not answer.')
+    if (isAtom(items[0], 'error'))
+      throw new AppError('timeout', 'The snapshot holder on the node did not answer.')
     return {
       snapshot: { takenAt: snap.takenAt, count: snap.count },
       total: num(items[0]),

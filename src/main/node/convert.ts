@@ -9,7 +9,21 @@ import {
   type SystemOverview
 } from '../../shared/contract/node'
 import type { RawAllocators, RawCarriers, RawInstance, RawMseg, RawPool } from './allocators'
-import { Atom, Tuple, atom, bool, isAtom, list, num, numOrNull, prop, props, text, tuple, type EVal } from './eval-value'
+import {
+  Atom,
+  Tuple,
+  atom,
+  bool,
+  isAtom,
+  list,
+  num,
+  numOrNull,
+  prop,
+  props,
+  text,
+  tuple,
+  type EVal
+} from './eval-value'
 import { formatMfa, registeredName } from './names'
 
 /** Pure conversions from the collectors' results (see exprs.ts for their shapes) to contract rows. */
@@ -75,7 +89,8 @@ function gauge(count: number | null, limit: number | null): Gauge | null {
 export function systemOverview(v: EVal, takenAt: number): SystemOverview {
   const p = props(v)
   const n = (k: string): number | null => numOrNull(prop(p, k))
-  const g = (c: string, l: string): Gauge => gauge(n(c), n(l)) ?? { count: n(c) ?? 0, limit: n(l) ?? 0, ratio: 0, warn: false }
+  const g = (c: string, l: string): Gauge =>
+    gauge(n(c), n(l)) ?? { count: n(c) ?? 0, limit: n(l) ?? 0, ratio: 0, warn: false }
   return {
     node: atom(prop(p, 'node')),
     otpRelease: text(prop(p, 'otp_release')),
@@ -119,7 +134,8 @@ export function processDetail(v: EVal): ProcessDetail {
   const n = (k: string): number => numOrNull(prop(p, k)) ?? 0
   const texts = (k: string): string[] => list(prop(p, k)).map(text)
   const gc: Record<string, number> = {}
-  for (const [k, vals] of props(prop(p, 'garbage_collection'))) if (typeof vals[0] === 'number') gc[k] = vals[0]
+  for (const [k, vals] of props(prop(p, 'garbage_collection')))
+    if (typeof vals[0] === 'number') gc[k] = vals[0]
   const registered = nameOrNull(prop(p, 'registered_name'))
   return {
     pid: text(prop(p, 'pid')),

@@ -60,7 +60,8 @@ export function list(v: EVal | undefined): EVal[] {
 /** A UTF-8 binary, or a list of character codes, as a string. */
 export function text(v: EVal | undefined): string {
   if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('utf8')
-  if (Array.isArray(v) && v.every((c) => typeof c === 'number')) return String.fromCodePoint(...(v as number[]))
+  if (Array.isArray(v) && v.every((c) => typeof c === 'number'))
+    return String.fromCodePoint(...(v as number[]))
   return fail('text', v)
 }
 
@@ -68,7 +69,12 @@ export function text(v: EVal | undefined): string {
 export function props(v: EVal | undefined): Map<string, EVal[]> {
   const out = new Map<string, EVal[]>()
   for (const item of list(v)) {
-    if (item instanceof Tuple && item.items.length >= 2 && item.items[0] instanceof Atom && !out.has(item.items[0].name))
+    if (
+      item instanceof Tuple &&
+      item.items.length >= 2 &&
+      item.items[0] instanceof Atom &&
+      !out.has(item.items[0].name)
+    )
       out.set(item.items[0].name, item.items.slice(1))
   }
   return out

@@ -29,7 +29,8 @@ export interface NodeHandlers {
 }
 
 function sessionIdOf(value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new AppError('invalid_request', 'Expected a session id.')
+  if (typeof value !== 'string' || value === '')
+    throw new AppError('invalid_request', 'Expected a session id.')
   return value
 }
 
@@ -59,13 +60,17 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
       if (typeof req !== 'object' || req === null || typeof req.node !== 'string' || !req.node.includes('@'))
         throw new AppError('invalid_request', 'Give the node as name@host.')
       const saved = req.savedId === undefined ? undefined : store.get(req.savedId)
-      if (req.savedId !== undefined && !saved) throw new AppError('not_found', 'That saved connection no longer exists.')
+      if (req.savedId !== undefined && !saved)
+        throw new AppError('not_found', 'That saved connection no longer exists.')
       const cookie =
         (typeof req.cookie === 'string' && req.cookie !== '' ? req.cookie : undefined) ??
         (saved ? store.cookieOf(saved.id) : undefined) ??
         readDefaultCookie()
       if (cookie === undefined)
-        throw new AppError('invalid_request', 'No cookie: type one, save one with the connection, or create ~/.erlang.cookie.')
+        throw new AppError(
+          'invalid_request',
+          'No cookie: type one, save one with the connection, or create ~/.erlang.cookie.'
+        )
       const intervalMs = validInterval(req.intervalMs ?? saved?.intervalMs)
       const s = await Session.open({
         node: req.node.trim(),
@@ -112,7 +117,8 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
 
     'connections:list': async () => store.list(),
     'connections:save': async (input) => {
-      if (typeof input !== 'object' || input === null) throw new AppError('invalid_request', 'Expected a connection.')
+      if (typeof input !== 'object' || input === null)
+        throw new AppError('invalid_request', 'Expected a connection.')
       const saved = store.save(input)
       changed()
       return saved

@@ -16,7 +16,8 @@ export class MemoryHistory {
   private count = 0
 
   constructor(capacity = DEFAULT_HISTORY_CAPACITY) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be a positive integer')
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer')
     this.capacity = capacity
     this.t = new Float64Array(capacity)
     this.rtt = new Float32Array(capacity)

@@ -13,7 +13,9 @@ const RESERVED = new Set(
 
 /** An atom as Erlang prints it (quoted when it must be). */
 export function quoteAtom(name: string): string {
-  return /^[a-z][A-Za-z0-9_@]*$/.test(name) && !RESERVED.has(name) ? name : `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
+  return /^[a-z][A-Za-z0-9_@]*$/.test(name) && !RESERVED.has(name)
+    ? name
+    : `'${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`
 }
 
 /**

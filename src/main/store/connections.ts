@@ -33,7 +33,10 @@ const NODE_NAME = /^[^@\s]+@[^@\s]+$/
 export function validInterval(ms: number | undefined): number {
   if (ms === undefined) return DEFAULT_INTERVAL_MS
   if (!Number.isFinite(ms) || ms < MIN_INTERVAL_MS || ms > MAX_INTERVAL_MS)
-    throw new AppError('invalid_request', `The sampling interval must be between ${MIN_INTERVAL_MS} ms and 1 hour.`)
+    throw new AppError(
+      'invalid_request',
+      `The sampling interval must be between ${MIN_INTERVAL_MS} ms and 1 hour.`
+    )
   return Math.round(ms)
 }
 
@@ -120,12 +123,14 @@ export class ConnectionStore {
   save(input: SaveConnectionInput): SavedConnection {
     const name = typeof input.name === 'string' ? input.name.trim() : ''
     const node = typeof input.node === 'string' ? input.node.trim() : ''
-    if (!NODE_NAME.test(node)) throw new AppError('invalid_request', `'${node}' is not a node name (name@host).`)
+    if (!NODE_NAME.test(node))
+      throw new AppError('invalid_request', `'${node}' is not a node name (name@host).`)
     const intervalMs = validInterval(input.intervalMs)
     if (input.cookie !== undefined && typeof input.cookie !== 'string')
       throw new AppError('invalid_request', 'The cookie must be text.')
     const existing = input.id === undefined ? undefined : this.data.connections.find((c) => c.id === input.id)
-    if (input.id !== undefined && !existing) throw new AppError('not_found', 'That saved connection no longer exists.')
+    if (input.id !== undefined && !existing)
+      throw new AppError('not_found', 'That saved connection no longer exists.')
     let cookie: StoredCookie | undefined = existing?.cookie
     if (input.cookie === '') cookie = undefined
     else if (input.cookie !== undefined) cookie = this.sealCookie(input.cookie, input.storePlaintext)
@@ -154,7 +159,8 @@ export class ConnectionStore {
   delete(id: string): void {
     const before = this.data.connections.length
     this.data.connections = this.data.connections.filter((c) => c.id !== id)
-    if (this.data.connections.length === before) throw new AppError('not_found', 'That saved connection no longer exists.')
+    if (this.data.connections.length === before)
+      throw new AppError('not_found', 'That saved connection no longer exists.')
     this.persist()
   }
 
@@ -190,7 +196,10 @@ export class ConnectionStore {
     if (!c?.cookie) return undefined
     if ('plaintext' in c.cookie) return c.cookie.plaintext
     if (!this.secrets.isAvailable())
-      throw new AppError('encryption_unavailable', 'The saved cookie is encrypted and no system keychain is available to read it.')
+      throw new AppError(
+        'encryption_unavailable',
+        'The saved cookie is encrypted and no system keychain is available to read it.'
+      )
     return this.secrets.decrypt(Buffer.from(c.cookie.encrypted, 'base64'))
   }
 }

@@ -12,7 +12,8 @@ export class ApiError extends Error {
 
 function bridge(): Bridge {
   const b = window.erlscope
-  if (!b) throw new ApiError({ code: 'internal', message: 'The erlscope bridge is missing (preload did not run).' })
+  if (!b)
+    throw new ApiError({ code: 'internal', message: 'The erlscope bridge is missing (preload did not run).' })
   return b
 }
 

@@ -95,12 +95,7 @@ export interface MemorySample {
 }
 
 export type ProcessSortKey =
-  | 'memory'
-  | 'message_queue_len'
-  | 'reductions'
-  | 'total_heap_size'
-  | 'binary_memory'
-  | 'growth'
+  'memory' | 'message_queue_len' | 'reductions' | 'total_heap_size' | 'binary_memory' | 'growth'
 
 export interface ProcessQuery {
   sortBy: ProcessSortKey

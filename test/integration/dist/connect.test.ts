@@ -2,7 +2,16 @@ import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { shortHost, startNode, type ErlNode } from '../../support/erl-node'
 import { AppError } from '../../../src/main/app-error'
-import { atom, BadRpcError, connectNode, int, list, asNumber, type NodeClient, type Term } from '../../../src/main/dist/client'
+import {
+  atom,
+  BadRpcError,
+  connectNode,
+  int,
+  list,
+  asNumber,
+  type NodeClient,
+  type Term
+} from '../../../src/main/dist/client'
 
 const started: ErlNode[] = []
 const clients: NodeClient[] = []
@@ -46,7 +55,9 @@ describe('an OTP 25 node', () => {
   })
 
   it('unknown node → node_not_found listing the names EPMD has', async () => {
-    const err = await connectNode({ node: `nobody_here@${shortHost()}`, cookie: n.cookie }).catch((e: unknown) => e)
+    const err = await connectNode({ node: `nobody_here@${shortHost()}`, cookie: n.cookie }).catch(
+      (e: unknown) => e
+    )
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).code).toBe('node_not_found')
     expect((err as AppError).message).toContain(n.name)
@@ -54,7 +65,9 @@ describe('an OTP 25 node', () => {
 
   it('no EPMD → epmd_unreachable naming host:port', async () => {
     const s = createServer()
-    const port = await new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)))
+    const port = await new Promise<number>((r) =>
+      s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port))
+    )
     await new Promise((r) => s.close(r))
     await expect(connectNode({ node: `x@127.0.0.1`, cookie: 'c', epmdPort: port })).rejects.toMatchObject({
       code: 'epmd_unreachable',
@@ -91,11 +104,22 @@ describe('an OTP 25 node', () => {
 
   it('remote eval with bindings; parse errors and runtime errors are typed', async () => {
     const c = await connect(n)
-    const r = await c.eval('lists:sum([X || X <- L, X > Min])', { L: list([int(1), int(5), int(10)]), Min: int(2) })
+    const r = await c.eval('lists:sum([X || X <- L, X > Min])', {
+      L: list([int(1), int(5), int(10)]),
+      Min: int(2)
+    })
     expect(r).toEqual(int(15))
-    expect(c.format(await c.eval('{self(), <<"a">>, #{a => 1}}'))).toMatch(/^\{<0\.\d+\.0>,<<"a">>,#\{a => 1\}\}$/)
-    await expect(c.eval('1 +')).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('syntax error') })
-    await expect(c.eval('X + 1', { X: atom('a') })).rejects.toMatchObject({ code: 'badrpc', message: expect.stringContaining('badarith') })
+    expect(c.format(await c.eval('{self(), <<"a">>, #{a => 1}}'))).toMatch(
+      /^\{<0\.\d+\.0>,<<"a">>,#\{a => 1\}\}$/
+    )
+    await expect(c.eval('1 +')).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('syntax error')
+    })
+    await expect(c.eval('X + 1', { X: atom('a') })).rejects.toMatchObject({
+      code: 'badrpc',
+      message: expect.stringContaining('badarith')
+    })
   })
 
   it('the scanned and parsed forms are cached per connection', async () => {

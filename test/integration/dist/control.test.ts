@@ -55,7 +55,9 @@ describe('control messages a hidden node receives', () => {
   })
 
   it('monitoring our own pid is accepted silently, and demonitor works', async () => {
-    const r = await c.eval('R = erlang:monitor(process, P), true = erlang:demonitor(R), ok', { P: c.connection.self })
+    const r = await c.eval('R = erlang:monitor(process, P), true = erlang:demonitor(R), ok', {
+      P: c.connection.self
+    })
     expect(r).toEqual(atom('ok'))
     expect(c.connected).toBe(true)
   })

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNode, type NodeClient } from '../../../src/main/dist/client'
-import { atom, binary, charlist, encode, int, isAtom, list, tuple, type Term } from '../../../src/main/dist/etf'
+import {
+  atom,
+  binary,
+  charlist,
+  encode,
+  int,
+  isAtom,
+  list,
+  tuple,
+  type Term
+} from '../../../src/main/dist/etf'
 import { inFun } from '../../../src/main/dist/remote-eval'
 import { MESSAGES } from '../../../src/main/node/exprs'
 import { pidOf, SEEDED, seedMailbox } from '../../support/seeded-node'
@@ -25,7 +35,9 @@ describe('replies stay bounded on the wire', () => {
 
   async function wholeReply(source: string, bindings: Record<string, Term>, wrap: boolean): Promise<Term> {
     const scanned = await client.rpc('erl_scan', 'string', [charlist(source.trim().replace(/\.?$/, '.'))])
-    const parsed = await client.rpc('erl_parse', 'parse_exprs', [(scanned as { elements: Term[] }).elements[1]])
+    const parsed = await client.rpc('erl_parse', 'parse_exprs', [
+      (scanned as { elements: Term[] }).elements[1]
+    ])
     const forms = (parsed as { elements: Term[] }).elements[1]
     const bs = list(Object.entries(bindings).map(([k, v]) => tuple(atom(k), v)))
     return client.rpc('erl_eval', 'exprs', [wrap ? inFun(forms) : forms, bs])

@@ -9,7 +9,11 @@ import { liveConnector } from './live-connector'
 const [top, allocators] = makeLiveCommands(liveConnector() ?? bridgeConnector())
 const VALUE_FLAGS = ['cookie', 'by', 'limit', 'timeout']
 
-async function run(cmd: typeof top, argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  cmd: typeof top,
+  argv: string[],
+  env: NodeJS.ProcessEnv = {}
+): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
   const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env }
@@ -31,16 +35,28 @@ describe('erlscope top / allocators', () => {
     const parsed = JSON.parse(r.out) as { rows: Record<string, unknown>[] }
     expect(parsed.rows).toHaveLength(3)
     expect(Object.keys(parsed.rows[0]).sort()).toEqual(
-      ['currentFunction', 'initialCall', 'memory', 'messageQueueLength', 'pid', 'reductions', 'registeredName'].sort()
+      [
+        'currentFunction',
+        'initialCall',
+        'memory',
+        'messageQueueLength',
+        'pid',
+        'reductions',
+        'registeredName'
+      ].sort()
     )
     expect(parsed.rows[0].registeredName).toBe(SEEDED.bigHeap)
   })
 
   it('top --by message_queue_len prints a table; cookie from ERLSCOPE_COOKIE', async () => {
-    const r = await run(top, [node.name, '--by', 'message_queue_len', '--limit', '2'], { ERLSCOPE_COOKIE: node.cookie })
+    const r = await run(top, [node.name, '--by', 'message_queue_len', '--limit', '2'], {
+      ERLSCOPE_COOKIE: node.cookie
+    })
     expect(r.code).toBe(0)
     expect(r.out.split('\n')[1]).toContain(SEEDED.mailbox)
-    await expect(run(top, [node.name, '--by', 'nope'], { ERLSCOPE_COOKIE: node.cookie })).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(
+      run(top, [node.name, '--by', 'nope'], { ERLSCOPE_COOKIE: node.cookie })
+    ).rejects.toMatchObject({ code: 'invalid_request' })
   })
 
   it('allocators prints totals, types and fragmentation; --json the report', async () => {

@@ -6,7 +6,15 @@ import type { Events } from '../../../src/shared/api'
 import { createNodeHandlers, type NodeHandlers } from '../../../src/main/node/handlers'
 import type { Connector } from '../../../src/main/node/live-client'
 import { startNode, type ErlNode } from '../../support/erl-node'
-import { SEEDED, infoOf, pidOf, seedBigHeap, seedBinHolder, seedChurner, seedMailbox } from '../../support/seeded-node'
+import {
+  SEEDED,
+  infoOf,
+  pidOf,
+  seedBigHeap,
+  seedBinHolder,
+  seedChurner,
+  seedMailbox
+} from '../../support/seeded-node'
 import { testSecretStore } from '../../support/test-secrets'
 import { bridgeConnector } from './erl-bridge'
 import { liveConnector } from './live-connector'
@@ -36,7 +44,13 @@ describe('live collectors on a seeded node', () => {
     })
     const info = await api.handlers['node:connect']({ node: node.name, cookie: node.cookie, intervalMs: 500 })
     sessionId = info.sessionId
-    expect(info).toMatchObject({ node: node.name, state: 'connected', otpRelease: await node.eval('list_to_binary(erlang:system_info(otp_release))').then((s) => s.replace(/^<<"|">>$/g, '')) })
+    expect(info).toMatchObject({
+      node: node.name,
+      state: 'connected',
+      otpRelease: await node
+        .eval('list_to_binary(erlang:system_info(otp_release))')
+        .then((s) => s.replace(/^<<"|">>$/g, ''))
+    })
   })
 
   afterAll(async () => {
@@ -65,20 +79,38 @@ describe('live collectors on a seeded node', () => {
     expect(top.memory).toBe(await infoOf(node, SEEDED.bigHeap, 'memory'))
     expect(top.sortValue).toBe(top.memory)
     expect(top.currentFunction).toBe("prim_eval:'receive'/2")
-    expect(page.rows.map((r) => r.sortValue)).toEqual([...page.rows.map((r) => r.sortValue)].sort((a, b) => b - a))
+    expect(page.rows.map((r) => r.sortValue)).toEqual(
+      [...page.rows.map((r) => r.sortValue)].sort((a, b) => b - a)
+    )
     expect(page.total).toBeGreaterThan(50)
   })
 
   it('top by message queue finds the growing mailbox; by binary memory the refc holder', async () => {
-    const byQueue = await api.handlers['node:processes'](sessionId, { sortBy: 'message_queue_len', limit: 3, offset: 0 })
+    const byQueue = await api.handlers['node:processes'](sessionId, {
+      sortBy: 'message_queue_len',
+      limit: 3,
+      offset: 0
+    })
     expect(byQueue.rows[0].registeredName).toBe(SEEDED.mailbox)
     expect(byQueue.rows[0].messageQueueLength).toBeGreaterThanOrEqual(5000)
-    const byBin = await api.handlers['node:processes'](sessionId, { sortBy: 'binary_memory', limit: 3, offset: 0 })
+    const byBin = await api.handlers['node:processes'](sessionId, {
+      sortBy: 'binary_memory',
+      limit: 3,
+      offset: 0
+    })
     expect(byBin.rows[0].registeredName).toBe(SEEDED.binHolder)
-    const nodeSays = Number(await node.eval(`lists:sum([S || {_, S, _} <- element(2, process_info(whereis(${SEEDED.binHolder}), binary))])`))
+    const nodeSays = Number(
+      await node.eval(
+        `lists:sum([S || {_, S, _} <- element(2, process_info(whereis(${SEEDED.binHolder}), binary))])`
+      )
+    )
     expect(byBin.rows[0].binaryMemory).toBe(nodeSays)
     expect(byBin.rows[0].sortValue).toBe(64 * 256 * 1024)
-    const byHeap = await api.handlers['node:processes'](sessionId, { sortBy: 'total_heap_size', limit: 1, offset: 0 })
+    const byHeap = await api.handlers['node:processes'](sessionId, {
+      sortBy: 'total_heap_size',
+      limit: 1,
+      offset: 0
+    })
     expect(byHeap.rows[0].registeredName).toBe(SEEDED.bigHeap)
     expect(byHeap.rows[0].sortValue).toBe((await infoOf(node, SEEDED.bigHeap, 'total_heap_size')) * 8)
   })
@@ -101,12 +133,19 @@ describe('live collectors on a seeded node', () => {
     const second = await api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 5, offset: 5 })
     expect(second.rows).toHaveLength(5)
     expect(second.rows[0].sortValue).toBeLessThanOrEqual(all.rows[4].sortValue * 1.5)
-    const filtered = await api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 50, offset: 0, filter: 'ERLSCOPE_SEED' })
+    const filtered = await api.handlers['node:processes'](sessionId, {
+      sortBy: 'memory',
+      limit: 50,
+      offset: 0,
+      filter: 'ERLSCOPE_SEED'
+    })
     expect(filtered.rows.map((r) => r.registeredName).sort()).toEqual(
       [SEEDED.bigHeap, SEEDED.binHolder, SEEDED.churner, SEEDED.mailbox, `${SEEDED.mailbox}_feeder`].sort()
     )
     expect(filtered.total).toBe(5)
-    await expect(api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 500, offset: 9600 })).rejects.toMatchObject({
+    await expect(
+      api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 500, offset: 9600 })
+    ).rejects.toMatchObject({
       code: 'invalid_request'
     })
   })
@@ -120,8 +159,12 @@ describe('live collectors on a seeded node', () => {
     expect(d.messageQueueLength).toBeGreaterThanOrEqual(5000)
     expect(d.garbageCollection).toHaveProperty('minor_gcs')
     expect(d.currentStacktrace[0].mfa).toBe("prim_eval:'receive'/2")
-    await expect(api.handlers['node:process'](sessionId, '<0.99999.0>')).rejects.toMatchObject({ code: 'not_found' })
-    await expect(api.handlers['node:process'](sessionId, 'self()')).rejects.toMatchObject({ code: 'invalid_request' })
+    await expect(api.handlers['node:process'](sessionId, '<0.99999.0>')).rejects.toMatchObject({
+      code: 'not_found'
+    })
+    await expect(api.handlers['node:process'](sessionId, 'self()')).rejects.toMatchObject({
+      code: 'invalid_request'
+    })
   })
 
   it('guards the mailbox: above 1,000 messages it asks first, then transfers at most K', async () => {
@@ -146,10 +189,10 @@ describe('live collectors on a seeded node', () => {
       register(erlscope_seed_new, hd(Ps)), ok`)
     await node.eval(`exit(whereis(${SEEDED.churner}), kill), ok`)
     await new Promise((r) => setTimeout(r, 200))
-    const expected = (await node.eval(`
+    const expected = await node.eval(`
       [list_to_binary(pid_to_list(P)) || P <- erlang:processes(),
         {dictionary, D} <- [process_info(P, dictionary)], {current_function, {prim_eval, 'receive', 2}} <- [process_info(P, current_function)],
-        P >= whereis(erlscope_seed_new)]`))
+        P >= whereis(erlscope_seed_new)]`)
     const res = await api.handlers['node:new-since-snapshot'](sessionId, { limit: 100 })
     const fresh = res.rows.filter((r) => r.currentFunction === "prim_eval:'receive'/2").map((r) => r.pid)
     expect(fresh.sort()).toEqual([...expected.matchAll(/<<"([^"]+)">>/g)].map((m) => m[1]).sort())
@@ -159,9 +202,11 @@ describe('live collectors on a seeded node', () => {
 
   it('allocators: per instance numbers equal the node’s own reading', async () => {
     const rep = await api.handlers['node:allocators'](sessionId)
-    const instances = (await node.eval(
-      `[{A, N} || A <- erlang:system_info(alloc_util_allocators), {instance, N, _} <- erlang:system_info({allocator, A})]`
-    ))
+    const instances = (
+      await node.eval(
+        `[{A, N} || A <- erlang:system_info(alloc_util_allocators), {instance, N, _} <- erlang:system_info({allocator, A})]`
+      )
+    )
       .match(/\{(\w+),(\d+)\}/g)
       ?.map((s) => s.replace(/[{}]/g, '').replace(',', '/'))
       .sort()

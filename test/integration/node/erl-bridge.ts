@@ -18,13 +18,16 @@ export function argText(a: Arg): string {
  */
 export function bridgeConnector(): Connector {
   return async ({ node, cookie }) => {
-    const run = async (src: string): Promise<ReturnType<typeof parseErlang>> => parseErlang(await evalOn(node, cookie, src))
+    const run = async (src: string): Promise<ReturnType<typeof parseErlang>> =>
+      parseErlang(await evalOn(node, cookie, src))
     await run('node()')
     const client: LiveClient = {
       peer: node,
       evaluate: (source, bindings) => {
         const pre = Object.entries(bindings).map(([k, v]) => `${k} = ${argText(v)}`)
-        return run(pre.length ? `begin ${pre.join(', ')}, ${source.trim()} end` : `begin ${source.trim()} end`)
+        return run(
+          pre.length ? `begin ${pre.join(', ')}, ${source.trim()} end` : `begin ${source.trim()} end`
+        )
       },
       call: (m, f, args) => run(`erlang:apply('${m}', '${f}', [${args.map(argText).join(',')}])`),
       onLost: () => undefined,

@@ -34,13 +34,28 @@ describe('sessions and saved connections', () => {
     const dir = mkdtempSync(join(tmpdir(), 'erlscope-saved-'))
     dirs.push(dir)
     const emitted: unknown[] = []
-    const first = createNodeHandlers({ emit: (_e, p) => emitted.push(p), userDataDir: dir, secrets: testSecretStore(dir), connector })
-    const saved = await first.handlers['connections:save']({ name: 'test node', node: node.name, cookie: node.cookie, intervalMs: 700 })
+    const first = createNodeHandlers({
+      emit: (_e, p) => emitted.push(p),
+      userDataDir: dir,
+      secrets: testSecretStore(dir),
+      connector
+    })
+    const saved = await first.handlers['connections:save']({
+      name: 'test node',
+      node: node.name,
+      cookie: node.cookie,
+      intervalMs: 700
+    })
     const other = await first.handlers['connections:save']({ name: 'other', node: 'other@nowhere' })
     expect((await first.handlers['connections:list']()).map((c) => c.id)).toEqual([other.id, saved.id])
     await first.dispose()
 
-    const second = createNodeHandlers({ emit: (_e, p) => emitted.push(p), userDataDir: dir, secrets: testSecretStore(dir), connector })
+    const second = createNodeHandlers({
+      emit: (_e, p) => emitted.push(p),
+      userDataDir: dir,
+      secrets: testSecretStore(dir),
+      connector
+    })
     const list = await second.handlers['connections:list']()
     expect(list.map((c) => c.name)).toEqual(['other', 'test node'])
     expect(list[1]).toMatchObject({ hasCookie: true, intervalMs: 700 })
@@ -51,7 +66,9 @@ describe('sessions and saved connections', () => {
     expect(JSON.stringify(emitted)).not.toContain(node.cookie)
     expect(JSON.stringify(await second.handlers['connections:list']())).not.toContain(node.cookie)
     await second.handlers['node:disconnect'](info.sessionId)
-    await expect(second.handlers['node:system'](info.sessionId)).rejects.toMatchObject({ code: 'not_connected' })
+    await expect(second.handlers['node:system'](info.sessionId)).rejects.toMatchObject({
+      code: 'not_connected'
+    })
     await second.dispose()
   })
 
@@ -60,12 +77,19 @@ describe('sessions and saved connections', () => {
     nodes.push(node)
     const dir = mkdtempSync(join(tmpdir(), 'erlscope-epmd-'))
     dirs.push(dir)
-    const api = createNodeHandlers({ emit: () => undefined, userDataDir: dir, secrets: testSecretStore(dir), connector })
+    const api = createNodeHandlers({
+      emit: () => undefined,
+      userDataDir: dir,
+      secrets: testSecretStore(dir),
+      connector
+    })
     const found = await api.handlers['epmd:names']()
     expect(found).toContainEqual(expect.objectContaining({ name: node.alive, node: node.name }))
     expect(typeof (await api.handlers['cookie:default']()).present).toBe('boolean')
     if (liveConnector()) {
-      await expect(api.handlers['node:connect']({ node: node.name, cookie: 'wrong' })).rejects.toMatchObject({ code: 'cookie_rejected' })
+      await expect(api.handlers['node:connect']({ node: node.name, cookie: 'wrong' })).rejects.toMatchObject({
+        code: 'cookie_rejected'
+      })
     }
     expect(await api.handlers['node:sessions']()).toEqual([])
     await api.dispose()
@@ -107,7 +131,10 @@ describe('sessions and saved connections', () => {
     const after = await api.handlers['node:memory-history'](info.sessionId)
     expect(after.length).toBeGreaterThan(before.length)
     expect(after.slice(0, before.length)).toEqual(before)
-    expect((await api.handlers['node:sessions']())[0]).toMatchObject({ state: 'connected', sessionId: info.sessionId })
+    expect((await api.handlers['node:sessions']())[0]).toMatchObject({
+      state: 'connected',
+      sessionId: info.sessionId
+    })
     expect((await api.handlers['node:system'](info.sessionId)).node).toBe(node.name)
     await api.dispose()
     expect(statuses.at(-1)?.state).toBe('closed')

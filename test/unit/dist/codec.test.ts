@@ -29,13 +29,19 @@ import {
 const rt = (t: Term): Term => decode(encode(t))
 
 describe('integers', () => {
-  it.each([0, 255, 256, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1)])('%d round-trips as a number', (n) => {
-    const t = rt(int(n))
-    expect(t).toEqual({ kind: 'integer', value: n })
-  })
-  it.each([2n ** 53n, -(2n ** 53n), 2n ** 64n, -(2n ** 64n) + 1n, 2n ** 2048n + 7n, -(3n ** 1000n)])('%s round-trips as a bigint', (n) => {
-    expect(rt(int(n))).toEqual({ kind: 'integer', value: n })
-  })
+  it.each([0, 255, 256, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 2 ** 53 - 1, -(2 ** 53 - 1)])(
+    '%d round-trips as a number',
+    (n) => {
+      const t = rt(int(n))
+      expect(t).toEqual({ kind: 'integer', value: n })
+    }
+  )
+  it.each([2n ** 53n, -(2n ** 53n), 2n ** 64n, -(2n ** 64n) + 1n, 2n ** 2048n + 7n, -(3n ** 1000n)])(
+    '%s round-trips as a bigint',
+    (n) => {
+      expect(rt(int(n))).toEqual({ kind: 'integer', value: n })
+    }
+  )
   it('uses SMALL_INTEGER, INTEGER, SMALL_BIG, LARGE_BIG', () => {
     expect(encode(int(5))[1]).toBe(97)
     expect(encode(int(-5))[1]).toBe(98)
@@ -49,8 +55,10 @@ describe('integers', () => {
 
 describe('other scalars', () => {
   it('floats round-trip; non-finite floats are never encoded', () => {
-    for (const f of [0, -0, 1.5, Math.PI, 1e300, -2.5e-300, Number.MIN_VALUE]) expect(Object.is((rt({ kind: 'float', value: f }) as { value: number }).value, f)).toBe(true)
-    for (const f of [NaN, Infinity, -Infinity]) expect(() => encode({ kind: 'float', value: f })).toThrow(/non-finite/)
+    for (const f of [0, -0, 1.5, Math.PI, 1e300, -2.5e-300, Number.MIN_VALUE])
+      expect(Object.is((rt({ kind: 'float', value: f }) as { value: number }).value, f)).toBe(true)
+    for (const f of [NaN, Infinity, -Infinity])
+      expect(() => encode({ kind: 'float', value: f })).toThrow(/non-finite/)
   })
   it('atoms: UTF-8 on encode, latin1 and UTF-8 on decode', () => {
     expect(rt(atom('日本'))).toBe(atom('日本'))
@@ -68,15 +76,38 @@ describe('other scalars', () => {
     for (const t of [pid, port, port32, ref, exp]) expect(rt(t)).toEqual(t)
     expect(encode(port)[1]).toBe(120)
     expect(encode(port32)[1]).toBe(89)
-    expect(formatTerm(tuple(pid, port32, ref, exp), { localNode: 'a@b' })).toBe('{<0.85.0>,#Port<0.7>,#Ref<0.3.2.1>,fun lists:map/2}')
+    expect(formatTerm(tuple(pid, port32, ref, exp), { localNode: 'a@b' })).toBe(
+      '{<0.85.0>,#Port<0.7>,#Ref<0.3.2.1>,fun lists:map/2}'
+    )
     expect(formatTerm(pid, { localNode: 'other@x' })).toBe('<a@b.85.0>')
   })
   it('legacy PID_EXT, PORT_EXT, REFERENCE_EXT, NEW_REFERENCE_EXT', () => {
     const node = [100, 0, 3, ...Buffer.from('a@b')]
-    expect(decode(Buffer.from([131, 103, ...node, 0, 0, 0, 5, 0, 0, 0, 1, 2]))).toEqual({ kind: 'pid', node: 'a@b', id: 5, serial: 1, creation: 2 })
-    expect(decode(Buffer.from([131, 102, ...node, 0, 0, 0, 5, 2]))).toEqual({ kind: 'port', node: 'a@b', id: 5n, creation: 2 })
-    expect(decode(Buffer.from([131, 101, ...node, 0, 0, 0, 5, 2]))).toEqual({ kind: 'ref', node: 'a@b', creation: 2, ids: [5] })
-    expect(decode(Buffer.from([131, 114, 0, 2, ...node, 2, 0, 0, 0, 5, 0, 0, 0, 6]))).toEqual({ kind: 'ref', node: 'a@b', creation: 2, ids: [5, 6] })
+    expect(decode(Buffer.from([131, 103, ...node, 0, 0, 0, 5, 0, 0, 0, 1, 2]))).toEqual({
+      kind: 'pid',
+      node: 'a@b',
+      id: 5,
+      serial: 1,
+      creation: 2
+    })
+    expect(decode(Buffer.from([131, 102, ...node, 0, 0, 0, 5, 2]))).toEqual({
+      kind: 'port',
+      node: 'a@b',
+      id: 5n,
+      creation: 2
+    })
+    expect(decode(Buffer.from([131, 101, ...node, 0, 0, 0, 5, 2]))).toEqual({
+      kind: 'ref',
+      node: 'a@b',
+      creation: 2,
+      ids: [5]
+    })
+    expect(decode(Buffer.from([131, 114, 0, 2, ...node, 2, 0, 0, 0, 5, 0, 0, 0, 6]))).toEqual({
+      kind: 'ref',
+      node: 'a@b',
+      creation: 2,
+      ids: [5, 6]
+    })
   })
   it('bitstrings and binaries', () => {
     const bs: Term = { kind: 'bitstring', data: Uint8Array.from([0xa0]), bits: 3 }
@@ -100,7 +131,12 @@ describe('other scalars', () => {
 
 describe('containers', () => {
   it('improper lists, STRING_EXT, maps, nested', () => {
-    const t = tuple(list([atom('a')], atom('b')), charlist('abc'), map([[atom('k'), list([int(1), NIL])]]), tuple())
+    const t = tuple(
+      list([atom('a')], atom('b')),
+      charlist('abc'),
+      map([[atom('k'), list([int(1), NIL])]]),
+      tuple()
+    )
     expect(termEquals(rt(t), t)).toBe(true)
     expect(formatTerm(t)).toBe('{[a|b],"abc",#{k => [1,[]]},{}}')
     const s = decode(Buffer.from([131, 107, 0, 2, 104, 105]))
@@ -213,6 +249,8 @@ describe('helpers for collectors', () => {
     expect(asNumber(mapGet(map([[atom('a'), int(1)]]), 'a'))).toBe(1)
   })
   it('fromJs', () => {
-    expect(formatTerm(fromJs({ a: [1, 2.5, 'x', true, null] }))).toBe('#{a => [1,2.5,<<"x">>,true,undefined]}')
+    expect(formatTerm(fromJs({ a: [1, 2.5, 'x', true, null] }))).toBe(
+      '#{a => [1,2.5,<<"x">>,true,undefined]}'
+    )
   })
 })

@@ -22,7 +22,9 @@ afterEach(() => {
 function listen(onSocket: (s: Socket) => void): Promise<number> {
   const server = createServer(onSocket)
   servers.push(server)
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port))
+  )
 }
 
 function msg16(body: Buffer): Buffer {
@@ -96,7 +98,10 @@ describe('handshake against a scripted peer', () => {
   })
   it('cookie rejected: the peer closes after our reply', async () => {
     const { epmdPort } = await fakeNode({})
-    await expect(connect(epmdPort, 'wrong')).rejects.toMatchObject({ code: 'cookie_rejected', message: expect.stringContaining('.erlang.cookie') })
+    await expect(connect(epmdPort, 'wrong')).rejects.toMatchObject({
+      code: 'cookie_rejected',
+      message: expect.stringContaining('.erlang.cookie')
+    })
   })
   it('a wrong ack digest is refused', async () => {
     const { epmdPort } = await fakeNode({ afterReply: 'bad-digest' })
@@ -108,11 +113,17 @@ describe('handshake against a scripted peer', () => {
   })
   it('a peer missing a mandatory flag is refused, naming the flag', async () => {
     const { epmdPort } = await fakeNode({ peerFlags: F.MANDATORY_OTP25 & ~F.DFLAG_MAP_TAG })
-    await expect(connect(epmdPort)).rejects.toMatchObject({ code: 'flag_refused', message: expect.stringContaining('MAP_TAG') })
+    await expect(connect(epmdPort)).rejects.toMatchObject({
+      code: 'flag_refused',
+      message: expect.stringContaining('MAP_TAG')
+    })
   })
   it('a peer that answers with another name is refused', async () => {
     const { epmdPort } = await fakeNode({ peerName: 'other@127.0.0.1' })
-    await expect(connect(epmdPort)).rejects.toMatchObject({ code: 'handshake_failed', message: expect.stringContaining('other@127.0.0.1') })
+    await expect(connect(epmdPort)).rejects.toMatchObject({
+      code: 'handshake_failed',
+      message: expect.stringContaining('other@127.0.0.1')
+    })
   })
   it('a peer with the other name style → name_style_mismatch', async () => {
     const { epmdPort } = await fakeNode({ peerName: 'fake@somehost' })
@@ -124,7 +135,15 @@ describe('handshake against a scripted peer', () => {
   })
   it('an unknown name lists what EPMD has', async () => {
     const { epmdPort } = await fakeNode({})
-    const server = await listen((s) => s.once('data', (d) => (d[2] === 122 ? s.end(Buffer.from([119, 1])) : s.end(Buffer.from([0, 0, 0x11, 0x11, ...Buffer.from('name fake at port 1\nname other at port 2\n')])))))
+    const server = await listen((s) =>
+      s.once('data', (d) =>
+        d[2] === 122
+          ? s.end(Buffer.from([119, 1]))
+          : s.end(
+              Buffer.from([0, 0, 0x11, 0x11, ...Buffer.from('name fake at port 1\nname other at port 2\n')])
+            )
+      )
+    )
     await expect(connect(server, 'right', 'nobody@127.0.0.1')).rejects.toMatchObject({
       code: 'node_not_found',
       message: expect.stringContaining('fake@127.0.0.1, other@127.0.0.1')
@@ -135,6 +154,9 @@ describe('handshake against a scripted peer', () => {
     const port = await listen((s) => s.destroy())
     servers.pop()?.close()
     await new Promise((r) => setTimeout(r, 50))
-    await expect(connect(port)).rejects.toMatchObject({ code: 'epmd_unreachable', message: expect.stringContaining(`127.0.0.1:${port}`) })
+    await expect(connect(port)).rejects.toMatchObject({
+      code: 'epmd_unreachable',
+      message: expect.stringContaining(`127.0.0.1:${port}`)
+    })
   })
 })

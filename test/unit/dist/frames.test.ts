@@ -40,7 +40,11 @@ describe('FrameParser', () => {
     for (let i = 0; i < stream.length; i += 3) {
       for (let j = i; j <= stream.length; j += 5) {
         const q = new FrameParser(4)
-        const r = [...q.push(stream.subarray(0, i)), ...q.push(stream.subarray(i, j)), ...q.push(stream.subarray(j))]
+        const r = [
+          ...q.push(stream.subarray(0, i)),
+          ...q.push(stream.subarray(i, j)),
+          ...q.push(stream.subarray(j))
+        ]
         expect(r).toEqual(whole)
       }
     }

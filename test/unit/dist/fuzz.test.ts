@@ -17,7 +17,8 @@ function tryDecode(bytes: Buffer): void {
   try {
     decode(bytes, { maxUncompressedBytes: 1 << 20, maxDepth: 10_000 })
   } catch (e) {
-    if (!(e instanceof EtfDecodeError)) throw new Error(`non-typed error for ${bytes.toString('hex').slice(0, 200)}: ${String(e)}`)
+    if (!(e instanceof EtfDecodeError))
+      throw new Error(`non-typed error for ${bytes.toString('hex').slice(0, 200)}: ${String(e)}`)
   }
 }
 
@@ -28,7 +29,11 @@ describe('decoder fuzz', () => {
       const n = Math.floor(r() * 64)
       const b = Buffer.alloc(n + 1)
       b[0] = 131
-      for (let j = 1; j <= n; j++) b[j] = r() < 0.5 ? Math.floor(r() * 256) : [97, 98, 104, 106, 107, 108, 109, 110, 116, 118, 119, 88, 90, 112, 113][Math.floor(r() * 15)]
+      for (let j = 1; j <= n; j++)
+        b[j] =
+          r() < 0.5
+            ? Math.floor(r() * 256)
+            : [97, 98, 104, 106, 107, 108, 109, 110, 116, 118, 119, 88, 90, 112, 113][Math.floor(r() * 15)]
       tryDecode(b)
     }
   })

@@ -13,7 +13,13 @@ import {
 } from '../../../src/main/dist/handshake'
 import { parsePort2Resp } from '../../../src/main/dist/epmd'
 
-function challenge(flags: bigint, ch: number, creation: number, name: string, trailing = Buffer.alloc(0)): Buffer {
+function challenge(
+  flags: bigint,
+  ch: number,
+  creation: number,
+  name: string,
+  trailing = Buffer.alloc(0)
+): Buffer {
   const n = Buffer.from(name)
   const b = Buffer.alloc(19 + n.length)
   b[0] = 0x4e
@@ -32,7 +38,13 @@ describe('flags', () => {
     expect(F.DFLAG_MANDATORY_25_DIGEST).toBe(0x4000000n)
   })
   it('we are hidden, with no atom cache and no fragments', () => {
-    for (const f of [F.DFLAG_PUBLISHED, F.DFLAG_ATOM_CACHE, F.DFLAG_DIST_HDR_ATOM_CACHE, F.DFLAG_FRAGMENTS, F.DFLAG_LOCAL_EXT]) {
+    for (const f of [
+      F.DFLAG_PUBLISHED,
+      F.DFLAG_ATOM_CACHE,
+      F.DFLAG_DIST_HDR_ATOM_CACHE,
+      F.DFLAG_FRAGMENTS,
+      F.DFLAG_LOCAL_EXT
+    ]) {
       expect(F.OUR_FLAGS & f).toBe(0n)
     }
     expect(F.OUR_FLAGS & F.MANDATORY_OTP26).toBe(F.MANDATORY_OTP26)
@@ -70,9 +82,13 @@ describe('handshake messages', () => {
     expect(c).toEqual({ flags: F.MANDATORY_OTP26, challenge: 99, creation: 1234, name: 'x@y' })
   })
   it('refuses truncated or old-style challenges and bad acks with handshake_failed', () => {
-    expect(() => parseChallenge(challenge(0n, 1, 1, 'abc').subarray(0, 20))).toThrow(expect.objectContaining({ code: 'handshake_failed' }))
+    expect(() => parseChallenge(challenge(0n, 1, 1, 'abc').subarray(0, 20))).toThrow(
+      expect.objectContaining({ code: 'handshake_failed' })
+    )
     expect(() => parseChallenge(Buffer.from([0x6e, 0, 5]))).toThrow(/version-5/)
-    expect(() => parseAck(Buffer.from([0x61, 1, 2]))).toThrow(expect.objectContaining({ code: 'handshake_failed' }))
+    expect(() => parseAck(Buffer.from([0x61, 1, 2]))).toThrow(
+      expect.objectContaining({ code: 'handshake_failed' })
+    )
     expect(parseAck(Buffer.concat([Buffer.from([0x61]), Buffer.alloc(16, 9)]))).toEqual(Buffer.alloc(16, 9))
   })
   it('status words', () => {
@@ -84,7 +100,9 @@ describe('handshake messages', () => {
   })
   it('a peer lacking a mandatory flag is refused, naming it', () => {
     expect(() => checkPeerFlags('n@h', F.MANDATORY_OTP25 & ~F.DFLAG_BIG_CREATION)).toThrow(/BIG_CREATION/)
-    expect(() => checkPeerFlags('n@h', F.MANDATORY_OTP25 & ~F.DFLAG_BIG_CREATION)).toThrow(expect.objectContaining({ code: 'flag_refused' }))
+    expect(() => checkPeerFlags('n@h', F.MANDATORY_OTP25 & ~F.DFLAG_BIG_CREATION)).toThrow(
+      expect.objectContaining({ code: 'flag_refused' })
+    )
     expect(() => checkPeerFlags('n@h', F.MANDATORY_OTP25)).not.toThrow()
     expect(() => checkPeerFlags('n@h', F.DFLAG_MANDATORY_25_DIGEST)).not.toThrow()
   })
@@ -104,7 +122,13 @@ describe('EPMD PORT2_RESP', () => {
     b.writeUInt16BE(name.length, 10)
     name.copy(b, 12)
     b.writeUInt16BE(0, 12 + name.length)
-    expect(parsePort2Resp(b)).toMatchObject({ port: 45678, nodeType: 77, highestVersion: 6, lowestVersion: 5, name: 'rabbit' })
+    expect(parsePort2Resp(b)).toMatchObject({
+      port: 45678,
+      nodeType: 77,
+      highestVersion: 6,
+      lowestVersion: 5,
+      name: 'rabbit'
+    })
   })
   it('returns undefined for an error result', () => {
     expect(parsePort2Resp(Buffer.from([119, 1]))).toBeUndefined()

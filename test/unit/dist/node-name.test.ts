@@ -12,14 +12,20 @@ import { readFileSync } from 'node:fs'
 
 describe('node names', () => {
   it('parses short and long names', () => {
-    expect(parseNodeName('rabbit@db1')).toEqual({ alive: 'rabbit', host: 'db1', full: 'rabbit@db1', style: 'short' })
+    expect(parseNodeName('rabbit@db1')).toEqual({
+      alive: 'rabbit',
+      host: 'db1',
+      full: 'rabbit@db1',
+      style: 'short'
+    })
     expect(parseNodeName('app@db1.example.com').style).toBe('long')
     expect(parseNodeName('app@127.0.0.1').style).toBe('long')
     expect(parseNodeName('app@::1').style).toBe('long')
     expect(parseNodeName('solo').full).toBe(`solo@${shortHostname()}`)
   })
   it('refuses what is not a node name', () => {
-    for (const bad of ['', '@host', 'a@', 'a@b@c', 'a b@c']) expect(() => parseNodeName(bad)).toThrow(expect.objectContaining({ code: 'invalid_request' }))
+    for (const bad of ['', '@host', 'a@', 'a@b@c', 'a b@c'])
+      expect(() => parseNodeName(bad)).toThrow(expect.objectContaining({ code: 'invalid_request' }))
   })
   it('derives our own name in the target style', () => {
     expect(nameStyle(ownNodeName(parseNodeName('x@host')).split('@')[1])).toBe('short')
@@ -40,23 +46,41 @@ describe('CLI helpers', () => {
     for (const rel of ['otp25', 'otp27']) {
       const t = decode(readFileSync(join(import.meta.dirname, `../../fixtures/vectors/${rel}/memory.etf`)))
       const mem = memoryObject(t)
-      expect(Object.keys(mem)).toEqual(['total', 'processes', 'processes_used', 'system', 'atom', 'atom_used', 'binary', 'code', 'ets'])
+      expect(Object.keys(mem)).toEqual([
+        'total',
+        'processes',
+        'processes_used',
+        'system',
+        'atom',
+        'atom_used',
+        'binary',
+        'code',
+        'ets'
+      ])
       const lines = memoryTable('n@h', mem).split('\n')
       expect(new Set(lines.slice(1).map((l) => l.length)).size).toBe(1)
     }
-    expect(() => memoryObject(list([tuple(atom('total'), int(1))]))).toThrow(expect.objectContaining({ code: 'decode_error' }))
+    expect(() => memoryObject(list([tuple(atom('total'), int(1))]))).toThrow(
+      expect.objectContaining({ code: 'decode_error' })
+    )
   })
   it('terms as JSON', () => {
-    expect(termToJson(map([[atom('a'), list([int(1), int(2n ** 64n), binary('x'), atom('true')])]]))).toEqual({
-      map: [[{ atom: 'a' }, [1, '18446744073709551616', 'x', true]]]
-    })
+    expect(termToJson(map([[atom('a'), list([int(1), int(2n ** 64n), binary('x'), atom('true')])]]))).toEqual(
+      {
+        map: [[{ atom: 'a' }, [1, '18446744073709551616', 'x', true]]]
+      }
+    )
     expect(termToJson(binary(Uint8Array.from([0xff])))).toEqual({ binary: '/w==' })
-    expect(termToJson({ kind: 'pid', node: 'n@h', id: 1, serial: 0, creation: 1 }, 'n@h')).toEqual({ pid: '<0.1.0>' })
+    expect(termToJson({ kind: 'pid', node: 'n@h', id: 1, serial: 0, creation: 1 }, 'n@h')).toEqual({
+      pid: '<0.1.0>'
+    })
   })
   it('cookie: flag, then env, then ~/.erlang.cookie, else a sentence', () => {
     const home = mkdtempSync(join(tmpdir(), 'erlscope-cookie-'))
     const io = (env: NodeJS.ProcessEnv) => ({ out: () => {}, err: () => {}, env })
-    expect(resolveCookie(parseArgs(['--cookie', 'A'], ['cookie']), io({ ERLSCOPE_COOKIE: 'B', HOME: home }))).toBe('A')
+    expect(
+      resolveCookie(parseArgs(['--cookie', 'A'], ['cookie']), io({ ERLSCOPE_COOKIE: 'B', HOME: home }))
+    ).toBe('A')
     expect(resolveCookie(parseArgs([], ['cookie']), io({ ERLSCOPE_COOKIE: 'B', HOME: home }))).toBe('B')
     expect(() => resolveCookie(parseArgs([], ['cookie']), io({ HOME: home }))).toThrow(/ERLSCOPE_COOKIE/)
     writeFileSync(join(home, '.erlang.cookie'), 'FROMFILE\n')

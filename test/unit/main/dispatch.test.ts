@@ -5,7 +5,12 @@ import { createServices } from '../../../src/main/services'
 import { vettedUrl } from '../../../src/main/external-links'
 import { unavailableSecretStore } from '../../../src/main/store/secrets'
 
-const services = createServices({ host: 'browser-harness', emit: () => {}, userDataDir: '/nonexistent', secrets: unavailableSecretStore })
+const services = createServices({
+  host: 'browser-harness',
+  emit: () => {},
+  userDataDir: '/nonexistent',
+  secrets: unavailableSecretStore
+})
 
 describe('the handler table and dispatch', () => {
   it('has exactly one handler per contract channel', () => {
@@ -23,7 +28,10 @@ describe('the handler table and dispatch', () => {
       error: { code: 'invalid_request' }
     })
     expect(await dispatch(services.handlers, '__proto__', [])).toMatchObject({ ok: false })
-    expect(await dispatch(services.handlers, 'app:info', 'x')).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+    expect(await dispatch(services.handlers, 'app:info', 'x')).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' }
+    })
   })
 
   it('turns unexpected exceptions into internal errors without throwing', async () => {

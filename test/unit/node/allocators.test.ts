@@ -54,7 +54,10 @@ describe('allocator arithmetic (recon_alloc)', () => {
     expect(i.used).toBe(mbcsBlocks + 657104)
     expect(i.allocated).toBe(mbcsCarriers + 659456)
     expect(i.mbcs.usage).toBeCloseTo(mbcsBlocks / mbcsCarriers, 12)
-    expect(i.weight).toBeCloseTo((1 - 657104 / 659456) * 659456 + (1 - mbcsBlocks / mbcsCarriers) * mbcsCarriers, 6)
+    expect(i.weight).toBeCloseTo(
+      (1 - 657104 / 659456) * 659456 + (1 - mbcsBlocks / mbcsCarriers) * mbcsCarriers,
+      6
+    )
     expect(report.used).toBe(i.used)
     expect(report.allocated).toBe(i.allocated)
     expect(report.memoryTotal).toBe(5_000_000)
@@ -86,7 +89,12 @@ describe('allocator arithmetic (recon_alloc)', () => {
     ])
     expect(report.instances[0].weight).toBe(50)
     expect(report.instances[1].usage).toBe(1)
-    expect(report.byAllocator[0]).toMatchObject({ allocator: 'ets_alloc', allocated: 100, used: 50, usage: 0.5 })
+    expect(report.byAllocator[0]).toMatchObject({
+      allocator: 'ets_alloc',
+      allocated: 100,
+      used: 50,
+      usage: 0.5
+    })
   })
 
   it('computes mseg cache hit rates from hits and mseg_alloc calls (giga folded)', () => {
@@ -95,14 +103,19 @@ describe('allocator arithmetic (recon_alloc)', () => {
     const a = rawMseg(0, parseErlang(mk(3, 0, 11)))
     expect(a).toEqual({ instance: 0, cacheHits: 3, allocCalls: 11 })
     expect(rawMseg(1, parseErlang(mk(5, 2, 7))).allocCalls).toBe(2_000_000_007)
-    const report = allocatorReport({ instances: [], mseg: [a, rawMseg(1, parseErlang(mk(10, 0, 11)))], memoryTotal: 0 }, 0)
+    const report = allocatorReport(
+      { instances: [], mseg: [a, rawMseg(1, parseErlang(mk(10, 0, 11)))], memoryTotal: 0 },
+      0
+    )
     expect(report.msegCache.map((m) => m.instance)).toEqual([0, 1])
     expect(report.msegCache[0].hitRate).toBeCloseTo(3 / 11, 12)
   })
 
   it('reads the collector reply shape', () => {
     const raw = rawAllocators(
-      parseErlang(`{[{binary_alloc,1,${OTP25_BINARY}}],[{0,[{status,[{cache_hits,1}]},{calls,[{mseg_alloc,0,2}]}]}],123}`)
+      parseErlang(
+        `{[{binary_alloc,1,${OTP25_BINARY}}],[{0,[{status,[{cache_hits,1}]},{calls,[{mseg_alloc,0,2}]}]}],123}`
+      )
     )
     expect(raw.instances).toHaveLength(1)
     expect(raw.mseg[0]).toEqual({ instance: 0, cacheHits: 1, allocCalls: 2 })

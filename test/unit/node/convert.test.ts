@@ -24,7 +24,11 @@ describe('collector replies to rows', () => {
       currentFunction: 'gen_server:loop/7',
       sortValue: 8000
     })
-    expect(scan.rows[1]).toMatchObject({ registeredName: null, label: 'erlang:apply/2', currentFunction: "prim_eval:'receive'/2" })
+    expect(scan.rows[1]).toMatchObject({
+      registeredName: null,
+      label: 'erlang:apply/2',
+      currentFunction: "prim_eval:'receive'/2"
+    })
   })
 
   it('reads the overview and warns above 80 % of a limit', () => {
@@ -35,15 +39,36 @@ describe('collector replies to rows', () => {
         {atom_count,9340},{atom_limit,1048576},{ets_count,undefined},{ets_limit,8192},{run_queue,3},{memory_total,72961560}]`),
       42
     )
-    expect(sys).toMatchObject({ node: 'a@h', otpRelease: '25', ertsVersion: '13.1.5', runQueue: 3, logicalProcessors: null, takenAt: 42 })
+    expect(sys).toMatchObject({
+      node: 'a@h',
+      otpRelease: '25',
+      ertsVersion: '13.1.5',
+      runQueue: 3,
+      logicalProcessors: null,
+      takenAt: 42
+    })
     expect(sys.processes).toEqual({ count: 900, limit: 1000, ratio: 0.9, warn: true })
     expect(sys.ports.warn).toBe(false)
     expect(sys.ets).toBeNull()
   })
 
   it('reads erlang:memory() and a process detail', () => {
-    const m = memoryValues(parseErlang('[{total,100},{processes,40},{processes_used,39},{system,60},{atom,5},{atom_used,4},{binary,7},{code,20},{ets,3}]'))
-    expect(m).toEqual({ total: 100, processes: 40, processes_used: 39, system: 60, atom: 5, atom_used: 4, binary: 7, code: 20, ets: 3 })
+    const m = memoryValues(
+      parseErlang(
+        '[{total,100},{processes,40},{processes_used,39},{system,60},{atom,5},{atom_used,4},{binary,7},{code,20},{ets,3}]'
+      )
+    )
+    expect(m).toEqual({
+      total: 100,
+      processes: 40,
+      processes_used: 39,
+      system: 60,
+      atom: 5,
+      atom_used: 4,
+      binary: 7,
+      code: 20,
+      ets: 3
+    })
     const d = processDetail(
       parseErlang(`[{pid,<<"<0.9.0>">>},{registered_name,[]},{initial_call,{proc_lib,init_p,5}},{current_function,{gen_server,loop,7}},
         {status,waiting},{memory,10},{message_queue_len,0},{reductions,5},{heap_size,8},{stack_size,16},{total_heap_size,24},

@@ -21,7 +21,9 @@ describe('names', () => {
   })
 
   it('reads {M, F, A} terms, with an argument list as arity', () => {
-    expect(mfaText(parseErlang("{'Elixir.Task.Supervised',invoke_mfa,2}"))).toBe('Task.Supervised.invoke_mfa/2')
+    expect(mfaText(parseErlang("{'Elixir.Task.Supervised',invoke_mfa,2}"))).toBe(
+      'Task.Supervised.invoke_mfa/2'
+    )
     expect(mfaText(parseErlang('{erlang,apply,[a,b]}'))).toBe('erlang:apply/2')
     expect(mfaText(parseErlang('undefined'))).toBeNull()
   })

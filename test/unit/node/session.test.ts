@@ -5,13 +5,19 @@ import { Session } from '../../../src/main/node/session'
 import type { Connector, LiveClient } from '../../../src/main/node/live-client'
 import { parseErlang } from './term-text'
 
-const SYSTEM = parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,1},
+const SYSTEM =
+  parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,1},
   {process_count,1},{process_limit,10},{port_count,1},{port_limit,10},{atom_count,1},{atom_limit,10}]`)
 const MEMORY = parseErlang('[{total,100},{processes,40},{system,60},{binary,7}]')
 
 /** A fake node: answers the overview and erlang:memory(); `drop()` loses the link; `down` refuses connects. */
 function fakeNode() {
-  const state = { down: false, connects: 0, cookies: [] as string[], lose: undefined as undefined | ((why: string) => void) }
+  const state = {
+    down: false,
+    connects: 0,
+    cookies: [] as string[],
+    lose: undefined as undefined | ((why: string) => void)
+  }
   const connect: Connector = async ({ cookie }) => {
     state.connects++
     state.cookies.push(cookie)
@@ -52,7 +58,12 @@ describe('session', () => {
         if (event === 'node:sample') samples++
       }
     })
-    expect(session.info()).toMatchObject({ state: 'connected', otpRelease: '25', ertsVersion: '13.1.5', intervalMs: 200 })
+    expect(session.info()).toMatchObject({
+      state: 'connected',
+      otpRelease: '25',
+      ertsVersion: '13.1.5',
+      intervalMs: 200
+    })
     await until(() => samples >= 1)
     expect(session.history.latest()?.values.total).toBe(100)
 

@@ -5,7 +5,10 @@ import { fromTerm, toTerm } from '../../../src/main/node/term-adapter'
 
 describe('dist terms <-> collector values', () => {
   it('reads terms into the value model', () => {
-    const t: Term = tuple(atom('ok'), int(2n ** 60n), list([binary('x'), NIL]), { kind: 'string', bytes: new Uint8Array([104, 105]) })
+    const t: Term = tuple(atom('ok'), int(2n ** 60n), list([binary('x'), NIL]), {
+      kind: 'string',
+      bytes: new Uint8Array([104, 105])
+    })
     const v = fromTerm(t)
     expect(v).toBeInstanceOf(Tuple)
     const [a, n, l, s] = (v as Tuple).items

@@ -26,7 +26,13 @@ describe('renderer api', () => {
 describe('TabBar', () => {
   it('marks the active tab and emits the chosen one', async () => {
     const wrapper = mount(TabBar, {
-      props: { tabs: [{ id: 'a', label: 'A' }, { id: 'b', label: 'B' }], modelValue: 'a' }
+      props: {
+        tabs: [
+          { id: 'a', label: 'A' },
+          { id: 'b', label: 'B' }
+        ],
+        modelValue: 'a'
+      }
     })
     expect(wrapper.get('[data-tab=a]').attributes('aria-selected')).toBe('true')
     await wrapper.get('[data-tab=b]').trigger('click')

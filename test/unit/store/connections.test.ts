@@ -20,8 +20,19 @@ describe('saved connections store', () => {
   it('encrypts the cookie, never returns it, and reads it back after a restart', () => {
     const dir = tmp()
     const store = new ConnectionStore(dir, testSecretStore(dir))
-    const saved = store.save({ name: 'rabbit', node: 'rabbit@host', cookie: 'SECRETCOOKIE', intervalMs: 2000 })
-    expect(saved).toMatchObject({ name: 'rabbit', node: 'rabbit@host', hasCookie: true, cookiePlaintext: false, intervalMs: 2000 })
+    const saved = store.save({
+      name: 'rabbit',
+      node: 'rabbit@host',
+      cookie: 'SECRETCOOKIE',
+      intervalMs: 2000
+    })
+    expect(saved).toMatchObject({
+      name: 'rabbit',
+      node: 'rabbit@host',
+      hasCookie: true,
+      cookiePlaintext: false,
+      intervalMs: 2000
+    })
     expect(JSON.stringify(saved)).not.toContain('SECRETCOOKIE')
     expect(readFileSync(join(dir, CONNECTIONS_FILE), 'utf8')).not.toContain('SECRETCOOKIE')
     const again = new ConnectionStore(dir, testSecretStore(dir))
@@ -66,7 +77,11 @@ describe('saved connections store', () => {
   it('validates node names and intervals', () => {
     const dir = tmp()
     const store = new ConnectionStore(dir, testSecretStore(dir))
-    expect(() => store.save({ name: 'x', node: 'nohost' })).toThrow(expect.objectContaining({ code: 'invalid_request' }))
-    expect(() => store.save({ name: 'x', node: 'a@h', intervalMs: 10 })).toThrow(expect.objectContaining({ code: 'invalid_request' }))
+    expect(() => store.save({ name: 'x', node: 'nohost' })).toThrow(
+      expect.objectContaining({ code: 'invalid_request' })
+    )
+    expect(() => store.save({ name: 'x', node: 'a@h', intervalMs: 10 })).toThrow(
+      expect.objectContaining({ code: 'invalid_request' })
+    )
   })
 })

@@ -50,7 +50,10 @@ const {
   LOCAL_EXT
 } = Tags
 
-const SMALL_INTS: IntegerTerm[] = Array.from({ length: 256 }, (_, i) => Object.freeze({ kind: 'integer', value: i }) as IntegerTerm)
+const SMALL_INTS: IntegerTerm[] = Array.from(
+  { length: 256 },
+  (_, i) => Object.freeze({ kind: 'integer', value: i }) as IntegerTerm
+)
 
 const F_TUPLE = 0
 const F_LIST = 1
@@ -79,7 +82,8 @@ interface FunHeader {
 /** Decodes one whole term (`131` + term); trailing bytes are an error. */
 export function decode(input: Uint8Array, options: DecodeOptions = {}): Term {
   const { term, end } = decodeAt(input, 0, options)
-  if (end !== input.length) throw new EtfDecodeError(`${input.length - end} trailing bytes after the term`, end)
+  if (end !== input.length)
+    throw new EtfDecodeError(`${input.length - end} trailing bytes after the term`, end)
   return term
 }
 
@@ -87,10 +91,15 @@ export function decode(input: Uint8Array, options: DecodeOptions = {}): Term {
  * Decodes the term that starts at `offset` (with its `131` version byte) and returns where it
  * ends. A COMPRESSED or LOCAL_EXT term runs to the end of `input`.
  */
-export function decodeAt(input: Uint8Array, offset: number, options: DecodeOptions = {}): { term: Term; end: number } {
+export function decodeAt(
+  input: Uint8Array,
+  offset: number,
+  options: DecodeOptions = {}
+): { term: Term; end: number } {
   const buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength)
   if (offset >= buf.length) throw new EtfDecodeError('no data', offset)
-  if (buf[offset] !== VERSION_MAGIC) throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
+  if (buf[offset] !== VERSION_MAGIC)
+    throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
   if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
     const inner = inflate(buf, offset + 2, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED)
@@ -107,14 +116,16 @@ export function decodeAt(input: Uint8Array, offset: number, options: DecodeOptio
 function inflate(buf: Buffer, at: number, cap: number): Buffer {
   if (at + 4 > buf.length) throw new EtfDecodeError('truncated compressed header', at)
   const size = buf.readUInt32BE(at)
-  if (size > cap) throw new EtfDecodeError(`compressed term of ${size} bytes exceeds the ${cap}-byte limit`, at)
+  if (size > cap)
+    throw new EtfDecodeError(`compressed term of ${size} bytes exceeds the ${cap}-byte limit`, at)
   let out: Buffer
   try {
     out = inflateSync(buf.subarray(at + 4), { maxOutputLength: Math.max(1, size) })
   } catch (e) {
     throw new EtfDecodeError(`bad compressed data (${e instanceof Error ? e.message : String(e)})`, at + 4)
   }
-  if (out.length !== size) throw new EtfDecodeError(`compressed term inflates to ${out.length} bytes, header says ${size}`, at)
+  if (out.length !== size)
+    throw new EtfDecodeError(`compressed term inflates to ${out.length} bytes, header says ${size}`, at)
   return out
 }
 
@@ -135,7 +146,8 @@ class Decoder {
   }
 
   need(n: number): void {
-    if (n > this.buf.length - this.pos) this.fail(`truncated: need ${n} more bytes, have ${this.buf.length - this.pos}`)
+    if (n > this.buf.length - this.pos)
+      this.fail(`truncated: need ${n} more bytes, have ${this.buf.length - this.pos}`)
   }
 
   u8(): number {
@@ -169,7 +181,8 @@ class Decoder {
 
   /** Elements must each take at least one byte: a count larger than what is left cannot be real. */
   checkCount(n: number, perItem: number, what: string): void {
-    if (n * perItem > this.buf.length - this.pos) this.fail(`${what} claims ${n} elements but only ${this.buf.length - this.pos} bytes remain`)
+    if (n * perItem > this.buf.length - this.pos)
+      this.fail(`${what} claims ${n} elements but only ${this.buf.length - this.pos} bytes remain`)
   }
 
   atomBody(tag: number): AtomTerm {
@@ -231,7 +244,14 @@ class Decoder {
   scalar(): Term {
     const start = this.pos
     const t = this.u8()
-    if (t === SMALL_TUPLE_EXT || t === LARGE_TUPLE_EXT || t === LIST_EXT || t === MAP_EXT || t === NEW_FUN_EXT || t === FUN_EXT) {
+    if (
+      t === SMALL_TUPLE_EXT ||
+      t === LARGE_TUPLE_EXT ||
+      t === LIST_EXT ||
+      t === MAP_EXT ||
+      t === NEW_FUN_EXT ||
+      t === FUN_EXT
+    ) {
       this.fail(`unexpected container tag ${t} in a fun header`, start)
     }
     this.pos = start
@@ -300,7 +320,8 @@ class Decoder {
           const text = this.buf.toString('latin1', this.pos, this.pos + 31).replace(/\0.*$/s, '')
           this.pos += 31
           const v = Number(text.trim())
-          if (!/^\s*[-+]?\d/.test(text) || !Number.isFinite(v)) this.fail(`bad FLOAT_EXT text '${text}'`, tagAt)
+          if (!/^\s*[-+]?\d/.test(text) || !Number.isFinite(v))
+            this.fail(`bad FLOAT_EXT text '${text}'`, tagAt)
           value = { kind: 'float', value: v }
           break
         }
@@ -327,7 +348,8 @@ class Decoder {
         case BIT_BINARY_EXT: {
           const n = this.u32()
           const bits = this.u8()
-          if (n === 0 ? bits !== 0 : bits < 1 || bits > 8) this.fail(`BIT_BINARY_EXT with ${bits} bits in the last byte`, tagAt)
+          if (n === 0 ? bits !== 0 : bits < 1 || bits > 8)
+            this.fail(`BIT_BINARY_EXT with ${bits} bits in the last byte`, tagAt)
           const data = this.bytes(n)
           value = bits === 8 || n === 0 ? { kind: 'binary', data } : { kind: 'bitstring', data, bits }
           break
@@ -411,7 +433,8 @@ class Decoder {
         }
         case NEW_FUN_EXT: {
           const size = this.u32()
-          if (size < 1 || size - 1 > this.buf.length - tagAt) this.fail(`NEW_FUN_EXT size ${size} overruns the input`, tagAt)
+          if (size < 1 || size - 1 > this.buf.length - tagAt)
+            this.fail(`NEW_FUN_EXT size ${size} overruns the input`, tagAt)
           const arity = this.u8()
           const uniq = this.bytes(16)
           const index = this.u32()
@@ -433,7 +456,15 @@ class Decoder {
           const module = this.atomName()
           const index = this.integerField('FUN_EXT Index')
           const uniq = this.integerField('FUN_EXT Uniq')
-          const fun: FunHeader = { module, arity: -1, uniq: new Uint8Array(16), index, oldIndex: index, oldUniq: uniq, pid }
+          const fun: FunHeader = {
+            module,
+            arity: -1,
+            uniq: new Uint8Array(16),
+            index,
+            oldIndex: index,
+            oldUniq: uniq,
+            pid
+          }
           if (numFree === 0) value = { kind: 'fun', ...fun, free: [] }
           else this.push(stack, F_FUN, numFree, tagAt).fun = fun
           break
@@ -477,7 +508,8 @@ class Decoder {
         f.items[f.index++] = value
         return f.index === f.count ? { kind: 'tuple', elements: f.items } : undefined
       case F_LIST:
-        if (f.index === f.count - 1) return f.index === 0 ? value : { kind: 'list', elements: f.items, tail: value }
+        if (f.index === f.count - 1)
+          return f.index === 0 ? value : { kind: 'list', elements: f.items, tail: value }
         f.items[f.index++] = value
         return undefined
       case F_MAP:
@@ -487,7 +519,9 @@ class Decoder {
         }
         ;(f.items as unknown as Array<readonly [Term, Term]>)[f.index++] = [f.key, value]
         f.key = undefined
-        return f.index * 2 === f.count ? { kind: 'map', entries: f.items as unknown as Array<readonly [Term, Term]> } : undefined
+        return f.index * 2 === f.count
+          ? { kind: 'map', entries: f.items as unknown as Array<readonly [Term, Term]> }
+          : undefined
       default:
         f.items[f.index++] = value
         return f.index === f.count ? { kind: 'fun', ...(f.fun as FunHeader), free: f.items } : undefined

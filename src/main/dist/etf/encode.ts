@@ -65,7 +65,8 @@ function atomInto(w: Writer, name: string): void {
 }
 
 function u32Field(v: number, what: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new EtfEncodeError(`${what} ${v} is not a 32-bit unsigned integer`)
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+    throw new EtfEncodeError(`${what} ${v} is not a 32-bit unsigned integer`)
   return v
 }
 
@@ -130,7 +131,8 @@ export function encodeInto(w: Writer, root: Term): void {
         w.bytes(t.data)
         break
       case 'bitstring':
-        if (t.data.length === 0 || t.bits < 1 || t.bits > 8) throw new EtfEncodeError(`bitstring with ${t.bits} bits in the last of ${t.data.length} bytes`)
+        if (t.data.length === 0 || t.bits < 1 || t.bits > 8)
+          throw new EtfEncodeError(`bitstring with ${t.bits} bits in the last of ${t.data.length} bytes`)
         w.u8(T.BIT_BINARY_EXT)
         w.u32(t.data.length)
         w.u8(t.bits)
@@ -203,7 +205,8 @@ export function encodeInto(w: Writer, root: Term): void {
         w.u32(u32Field(t.creation, 'port creation'))
         break
       case 'ref':
-        if (t.ids.length < 1 || t.ids.length > 5) throw new EtfEncodeError(`reference with ${t.ids.length} ID words`)
+        if (t.ids.length < 1 || t.ids.length > 5)
+          throw new EtfEncodeError(`reference with ${t.ids.length} ID words`)
         w.u8(T.NEWER_REFERENCE_EXT)
         w.u16(t.ids.length)
         atomInto(w, t.node)
@@ -211,7 +214,8 @@ export function encodeInto(w: Writer, root: Term): void {
         for (const id of t.ids) w.u32(u32Field(id, 'ref id'))
         break
       case 'export':
-        if (!Number.isInteger(t.arity) || t.arity < 0 || t.arity > 255) throw new EtfEncodeError(`export arity ${t.arity}`)
+        if (!Number.isInteger(t.arity) || t.arity < 0 || t.arity > 255)
+          throw new EtfEncodeError(`export arity ${t.arity}`)
         w.u8(T.EXPORT_EXT)
         atomInto(w, t.module)
         atomInto(w, t.name)
@@ -219,7 +223,8 @@ export function encodeInto(w: Writer, root: Term): void {
         w.u8(t.arity)
         break
       case 'fun': {
-        if (t.arity < 0 || t.arity > 255 || t.uniq.length !== 16) throw new EtfEncodeError('fun without a NEW_FUN_EXT arity and 16-byte uniq')
+        if (t.arity < 0 || t.arity > 255 || t.uniq.length !== 16)
+          throw new EtfEncodeError('fun without a NEW_FUN_EXT arity and 16-byte uniq')
         const start = w.pos
         w.u8(T.NEW_FUN_EXT)
         w.u32(0)

@@ -182,14 +182,30 @@ export function fromJs(value: unknown): Term {
   if (value instanceof Uint8Array) return binary(value)
   if (Array.isArray(value)) return list(value.map(fromJs))
   if (typeof value === 'object') {
-    return map(Object.entries(value as Record<string, unknown>).map(([k, v]) => [atom(k), fromJs(v)] as const))
+    return map(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [atom(k), fromJs(v)] as const)
+    )
   }
   throw new TypeError(`fromJs: cannot convert ${typeof value}`)
 }
 
 const KINDS = new Set<string>([
-  'atom', 'integer', 'float', 'binary', 'bitstring', 'tuple', 'nil', 'list', 'string', 'map', 'pid', 'port',
-  'ref', 'fun', 'export', 'local'
+  'atom',
+  'integer',
+  'float',
+  'binary',
+  'bitstring',
+  'tuple',
+  'nil',
+  'list',
+  'string',
+  'map',
+  'pid',
+  'port',
+  'ref',
+  'fun',
+  'export',
+  'local'
 ])
 
 export function isTerm(value: unknown): value is Term {
@@ -232,13 +248,15 @@ export function asAtom(term: Term | undefined): string | undefined {
 /** Text of a binary (UTF-8) or of a printable charlist; undefined for anything else. */
 export function asText(term: Term | undefined): string | undefined {
   if (term === undefined) return undefined
-  if (term.kind === 'binary') return Buffer.from(term.data.buffer, term.data.byteOffset, term.data.length).toString('utf8')
+  if (term.kind === 'binary')
+    return Buffer.from(term.data.buffer, term.data.byteOffset, term.data.length).toString('utf8')
   if (term.kind === 'string') return Buffer.from(term.bytes).toString('latin1')
   const els = listElements(term)
   if (els === undefined) return undefined
   let out = ''
   for (const e of els) {
-    if (e.kind !== 'integer' || typeof e.value !== 'number' || e.value < 0 || e.value > 0x10ffff) return undefined
+    if (e.kind !== 'integer' || typeof e.value !== 'number' || e.value < 0 || e.value > 0x10ffff)
+      return undefined
     out += String.fromCodePoint(e.value)
   }
   return out
@@ -306,7 +324,8 @@ export function termEquals(x: Term, y: Term): boolean {
         if (!bytesEqual(a.data, (b as BinaryTerm).data)) return false
         break
       case 'bitstring':
-        if (a.bits !== (b as BitstringTerm).bits || !bytesEqual(a.data, (b as BitstringTerm).data)) return false
+        if (a.bits !== (b as BitstringTerm).bits || !bytesEqual(a.data, (b as BitstringTerm).data))
+          return false
         break
       case 'string':
         if (!bytesEqual(a.bytes, (b as StringTerm).bytes)) return false
@@ -338,7 +357,8 @@ export function termEquals(x: Term, y: Term): boolean {
       }
       case 'pid': {
         const bp = b as PidTerm
-        if (a.node !== bp.node || a.id !== bp.id || a.serial !== bp.serial || a.creation !== bp.creation) return false
+        if (a.node !== bp.node || a.id !== bp.id || a.serial !== bp.serial || a.creation !== bp.creation)
+          return false
         break
       }
       case 'port': {
@@ -348,12 +368,25 @@ export function termEquals(x: Term, y: Term): boolean {
       }
       case 'ref': {
         const br = b as RefTerm
-        if (a.node !== br.node || a.creation !== br.creation || a.ids.length !== br.ids.length || a.ids.some((v, i) => v !== br.ids[i])) return false
+        if (
+          a.node !== br.node ||
+          a.creation !== br.creation ||
+          a.ids.length !== br.ids.length ||
+          a.ids.some((v, i) => v !== br.ids[i])
+        )
+          return false
         break
       }
       case 'fun': {
         const bf = b as FunTerm
-        if (a.module !== bf.module || a.index !== bf.index || a.arity !== bf.arity || !bytesEqual(a.uniq, bf.uniq) || a.free.length !== bf.free.length) return false
+        if (
+          a.module !== bf.module ||
+          a.index !== bf.index ||
+          a.arity !== bf.arity ||
+          !bytesEqual(a.uniq, bf.uniq) ||
+          a.free.length !== bf.free.length
+        )
+          return false
         for (let i = 0; i < bf.free.length; i++) work.push(a.free[i], bf.free[i])
         break
       }

@@ -20,7 +20,11 @@ export interface SortState {
 }
 
 /** Sorts a copy of `rows` by a numeric-or-string key; nulls last whatever the direction. */
-export function sortRows<Row>(rows: readonly Row[], value: (row: Row) => number | string | null, desc: boolean): Row[] {
+export function sortRows<Row>(
+  rows: readonly Row[],
+  value: (row: Row) => number | string | null,
+  desc: boolean
+): Row[] {
   const dir = desc ? -1 : 1
   return [...rows].sort((a, b) => {
     const va = value(a)

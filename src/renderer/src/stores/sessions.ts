@@ -49,7 +49,8 @@ export const useSessionsStore = defineStore('sessions', () => {
   on('node:sample', ({ sessionId, sample }) => {
     const samples = history.value.get(sessionId)
     if (!samples) return
-    const next = samples.length >= MAX_SAMPLES ? samples.slice(samples.length - MAX_SAMPLES + 1) : samples.slice()
+    const next =
+      samples.length >= MAX_SAMPLES ? samples.slice(samples.length - MAX_SAMPLES + 1) : samples.slice()
     next.push(sample)
     history.value.set(sessionId, next)
     const s = sessions.value.find((x) => x.sessionId === sessionId)

@@ -2,7 +2,11 @@ import type { MessagesResult, ProcessDetail } from '@shared/contract/node'
 import type { ProcessSheet } from '@renderer/components/process-sheet'
 import { exactBytes, groupDigits, humanBytes } from '@renderer/format/numbers'
 
-export function liveProcessSheet(d: ProcessDetail, wordSize: number, messages: MessagesResult | null): ProcessSheet {
+export function liveProcessSheet(
+  d: ProcessDetail,
+  wordSize: number,
+  messages: MessagesResult | null
+): ProcessSheet {
   const words = (w: number): string => `${groupDigits(w)} words (${humanBytes(w * wordSize)})`
   const gc = Object.entries(d.garbageCollection).map(([k, v]) => `${k}: ${groupDigits(v)}`)
   return {
@@ -24,7 +28,11 @@ export function liveProcessSheet(d: ProcessDetail, wordSize: number, messages: M
       { label: 'Heap size', value: words(d.heapSize) },
       { label: 'Stack size', value: words(d.stackSize) },
       { label: 'Total heap size', value: words(d.totalHeapSize) },
-      { label: 'Binaries (refc)', value: `${humanBytes(d.binaryMemory)} in ${groupDigits(d.binaryCount)}`, title: exactBytes(d.binaryMemory) },
+      {
+        label: 'Binaries (refc)',
+        value: `${humanBytes(d.binaryMemory)} in ${groupDigits(d.binaryCount)}`,
+        title: exactBytes(d.binaryMemory)
+      },
       { label: 'Trap exit', value: String(d.trapExit) },
       { label: 'Priority', value: d.priority },
       { label: 'Group leader', value: d.groupLeader, mono: true },
@@ -35,11 +43,15 @@ export function liveProcessSheet(d: ProcessDetail, wordSize: number, messages: M
       { label: 'Monitors', items: d.monitors },
       { label: 'Monitored by', items: d.monitoredBy }
     ],
-    messages: messages ? messages.messages.map((m) => (m.truncated ? `${m.text} …(folded, ${humanBytes(m.bytes)})` : m.text)) : null,
+    messages: messages
+      ? messages.messages.map((m) => (m.truncated ? `${m.text} …(folded, ${humanBytes(m.bytes)})` : m.text))
+      : null,
     messageNote: messages?.partial
       ? `Showing the first ${messages.messages.length} of ${groupDigits(messages.queueLength)} messages (copied and trimmed on the node).`
       : undefined,
     dictionary: d.dictionary.map((e) => `${e.key} => ${e.value}`),
-    stack: d.currentStacktrace.map((f) => (f.file ? `${f.mfa}  (${f.file}${f.line ? `:${f.line}` : ''})` : f.mfa))
+    stack: d.currentStacktrace.map((f) =>
+      f.file ? `${f.mfa}  (${f.file}${f.line ? `:${f.line}` : ''})` : f.mfa
+    )
   }
 }
