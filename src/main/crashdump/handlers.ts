@@ -3,24 +3,11 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Emit, HandlersOf } from '../../shared/api'
 import type { DumpApi, SectionKind } from '../../shared/contract/dump'
+import { sectionKinds } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { DumpService } from './dump-service'
 
-const KINDS: readonly SectionKind[] = [
-  'allocators',
-  'ets',
-  'ports',
-  'timers',
-  'schedulers',
-  'nodes',
-  'modules',
-  'funs',
-  'atoms',
-  'persistent_terms',
-  'internal_tables',
-  'memory',
-  'index'
-]
+const KINDS: readonly SectionKind[] = sectionKinds
 
 function defaultWorkerPath(): string | undefined {
   // In the built app the worker sits next to the main bundle (out/main/dump-worker.js).

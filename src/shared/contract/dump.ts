@@ -385,20 +385,22 @@ export interface DumpSectionEntry {
   length: number
 }
 
-export type SectionKind =
-  | 'allocators'
-  | 'ets'
-  | 'ports'
-  | 'timers'
-  | 'schedulers'
-  | 'nodes'
-  | 'modules'
-  | 'funs'
-  | 'atoms'
-  | 'persistent_terms'
-  | 'internal_tables'
-  | 'memory'
-  | 'index'
+export const sectionKinds = [
+  'allocators',
+  'ets',
+  'ports',
+  'timers',
+  'schedulers',
+  'nodes',
+  'modules',
+  'funs',
+  'atoms',
+  'persistent_terms',
+  'internal_tables',
+  'memory',
+  'index'
+] as const
+export type SectionKind = (typeof sectionKinds)[number]
 
 export interface SectionQuery {
   /** Paging for long tables (atoms, funs, ets, ports, timers, index). */

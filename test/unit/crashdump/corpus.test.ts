@@ -1,3 +1,4 @@
+import { sectionKinds } from '../../../src/shared/contract/dump'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -94,22 +95,7 @@ describe.runIf(present)('real dumps R10B..OTP 28 against crashdump_viewer', () =
         const d = await dump.process(r.pid)
         expect(d.row.pid).toBe(r.pid)
       }
-      for (const kind of [
-        'allocators',
-        'ets',
-        'ports',
-        'timers',
-        'schedulers',
-        'nodes',
-        'modules',
-        'funs',
-        'atoms',
-        'persistent_terms',
-        'internal_tables',
-        'memory',
-        'index'
-      ] as const)
-        expect((await dump.section(kind)).kind).toBe(kind)
+      for (const kind of sectionKinds) expect((await dump.section(kind)).kind).toBe(kind)
     } finally {
       await dump.close()
     }

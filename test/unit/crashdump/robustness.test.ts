@@ -1,3 +1,4 @@
+import { sectionKinds } from '../../../src/shared/contract/dump'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,22 +32,7 @@ async function exercise(d: DumpFile): Promise<void> {
   await d.summary('t')
   const page = await d.processes({ limit: 5000, sortBy: 'memory', descending: true })
   for (const r of page.rows.slice(0, 5)) await d.process(r.pid)
-  for (const kind of [
-    'allocators',
-    'ets',
-    'ports',
-    'timers',
-    'schedulers',
-    'nodes',
-    'modules',
-    'funs',
-    'atoms',
-    'persistent_terms',
-    'internal_tables',
-    'memory',
-    'index'
-  ] as const)
-    await d.section(kind)
+  for (const kind of sectionKinds) await d.section(kind)
 }
 
 async function expectError(p: Promise<unknown>, code: string): Promise<AppError> {
