@@ -1,7 +1,8 @@
 /**
- * One streaming pass over a crash dump: large reads, a native search for `\n=`, no per-line
- * strings except inside `=proc:` sections (whose few table fields are read in the same pass).
- * Memory stays flat in the file size: only the index and the process columns grow.
+ * One streaming pass over a crash dump: large reads (the next one in flight while the current
+ * chunk is scanned), a native search for `=` (rare in dumps, so cheaper than a search for `\n=`),
+ * no per-line strings except inside `=proc:` sections (whose few table fields are read in the
+ * same pass). Memory stays flat in the file size: only the index and the process columns grow.
  */
 import { open, stat } from 'node:fs/promises'
 import { AppError } from '../app-error'
@@ -23,108 +24,137 @@ const PROC_CARRY_LIMIT = 1 << 20
 /** A header line longer than this is not a section header. */
 const HEADER_LINE_LIMIT = 1 << 16
 
-class Grow64 {
-  a: Float64Array
-  constructor(cap: number, fill = 0) {
-    this.a = new Float64Array(cap)
-    if (fill !== 0) this.a.fill(fill)
-  }
-  ensure(n: number, fill = 0): void {
-    if (n <= this.a.length) return
-    const b = new Float64Array(Math.max(n, this.a.length * 2))
-    b.set(this.a)
-    if (fill !== 0) b.fill(fill, this.a.length)
-    this.a = b
-  }
+const EMPTY = Buffer.alloc(0)
+/**
+ * A search for `=` that finds more than 256 + 1 per 512 bytes of `=` not at a line start within
+ * one read falls back to the search for `\n=` for the rest of that read (a dump full of `=`
+ * costs at most about that many extra calls).
+ */
+const EQ_MISS_SHIFT = 9
+
+function grow64(a: Float64Array<ArrayBuffer>, n: number, fill = 0): Float64Array<ArrayBuffer> {
+  const b = new Float64Array(n)
+  b.set(a)
+  if (fill !== 0) b.fill(fill, a.length)
+  return b
 }
-class Grow32 {
-  a: Int32Array
-  constructor(cap: number) {
-    this.a = new Int32Array(cap).fill(-1)
-  }
-  ensure(n: number): void {
-    if (n <= this.a.length) return
-    const b = new Int32Array(Math.max(n, this.a.length * 2)).fill(-1)
-    b.set(this.a)
-    this.a = b
-  }
+function grow32(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n).fill(-1)
+  b.set(a)
+  return b
 }
 
-// Field keys of `=proc:` sections that the process table needs.
-const K_STATE = Buffer.from('State')
-const K_NAME = Buffer.from('Name')
-const K_SPAWNED_AS = Buffer.from('Spawned as')
-const K_CURRENT = Buffer.from('Current call')
-const K_LAST_SCHED = Buffer.from('Last scheduled in for')
-const K_MSGQ = Buffer.from('Message queue length')
-const K_REDS = Buffer.from('Reductions')
-const K_STACK_HEAP = Buffer.from('Stack+heap')
-const K_OLD_HEAP = Buffer.from('OldHeap')
-const K_MEMORY = Buffer.from('Memory')
-const K_PC = Buffer.from('Program counter')
-
-function keyIs(buf: Uint8Array, start: number, end: number, key: Buffer): boolean {
-  if (end - start !== key.length) return false
-  for (let i = 0; i < key.length; i++) if (buf[start + i] !== key[i]) return false
-  return true
+/** End of the line starting at `s` (the index of its `\n`), or -1. Header lines are short. */
+function lineEnd(data: Buffer, s: number): number {
+  const lim = Math.min(data.length, s + 128)
+  for (let q = s; q < lim; q++) if (data[q] === 0x0a) return q
+  return lim < data.length ? data.indexOf(10, lim) : -1
 }
+
+// Field keys of `=proc:` sections that the process table needs, each followed by `:`.
+const F_STATE = 0
+const F_NAME = 1
+const F_SPAWNED_AS = 2
+const F_CURRENT = 3
+const F_LAST_SCHED = 4
+const F_MSGQ = 5
+const F_REDS = 6
+const F_STACK_HEAP = 7
+const F_OLD_HEAP = 8
+const F_MEMORY = 9
+const F_PC = 10
+const KEYS = [
+  'State',
+  'Name',
+  'Spawned as',
+  'Current call',
+  'Last scheduled in for',
+  'Message queue length',
+  'Reductions',
+  'Stack+heap',
+  'OldHeap',
+  'Memory',
+  'Program counter'
+].map((k) => Buffer.from(`${k}:`))
+const KEY_LEN = KEYS.map((k) => k.length - 1)
+/** Candidate fields by the first byte of a line. */
+const BY_FIRST: number[][] = []
+for (let f = 0; f < KEYS.length; f++) (BY_FIRST[KEYS[f][0]] ??= []).push(f)
 
 function isTagChar(c: number): boolean {
   return (c >= 0x61 && c <= 0x7a) || c === 0x5f || (c >= 0x30 && c <= 0x39)
 }
 
-interface Open {
-  tag: string
-  id: string | null
-  start: number
-  body: number
-  /** Row in the process table for proc-family sections, else the generic section number. */
-  row: number
-  family: boolean
-  isProc: boolean
+/** A section tag seen in the dump, matched by its bytes (the first 64 tags, and every proc_* tag). */
+interface Tag {
+  bytes: Buffer
+  text: string
+  /** 0: not a process section, 1: `proc`, 2: another `proc_*` tag. */
+  fam: number
+  /** Code in `tags`, -1 until a section with this tag is listed. */
+  code: number
+  /** Sections counted, for `proc_*` tags. */
+  count: number
 }
+
+// What the open section is.
+const NONE = 0
+const LISTED = 1
+const PROC = 2
+const FAMILY = 3
 
 export class IndexBuilder {
   readonly tags: string[] = []
   private readonly tagCodes = new Map<string, number>()
   count = 0
+  private cap = 1024
   private tag = new Uint16Array(1024)
-  private offset = new Grow64(1024)
-  private body = new Grow64(1024)
-  private end = new Grow64(1024)
+  private offset = new Float64Array(1024)
+  private body = new Float64Array(1024)
+  private end = new Float64Array(1024)
   private ids: (string | null)[] = []
 
   private pc = 0
+  private pcap = 1024
   private pid: string[] = []
   private name: (string | null)[] = []
-  private state = new Grow32(1024)
-  private spawnedAs = new Grow32(1024)
-  private current = new Grow32(1024)
-  private pcFun = new Grow32(1024)
-  private msgq = new Grow64(1024)
-  private reds = new Grow64(1024)
-  private stackHeap = new Grow64(1024)
-  private oldHeap = new Grow64(1024)
-  private memory = new Grow64(1024, NaN)
-  private poff = new Grow64(1024)
-  private pend = new Grow64(1024)
-  private extraOff = new Grow64(1024, NaN)
-  private extraEnd = new Grow64(1024, NaN)
+  private state = new Int32Array(1024).fill(-1)
+  private spawnedAs = new Int32Array(1024).fill(-1)
+  private current = new Int32Array(1024).fill(-1)
+  private pcFun = new Int32Array(1024).fill(-1)
+  private msgq = new Float64Array(1024)
+  private reds = new Float64Array(1024)
+  private stackHeap = new Float64Array(1024)
+  private oldHeap = new Float64Array(1024)
+  private memory = new Float64Array(1024).fill(NaN)
+  private poff = new Float64Array(1024)
+  private pend = new Float64Array(1024)
+  private extraOff = new Float64Array(1024).fill(NaN)
+  private extraEnd = new Float64Array(1024).fill(NaN)
   private scattered = new Map<number, [number, number][]>()
   private strings: string[] = []
   private stringCodes = new Map<string, number>()
   private pidRows: Map<string, number> | null = null
   private familyCursor = 0
-  readonly procFamilyCounts: Record<string, number> = {}
+  /** proc_* tags in the order first seen (their counts are in the Tag). */
+  private familyTags: Tag[] = []
   /** Rows whose `=proc:` section must be read again from the file. */
   readonly deferred: number[] = []
 
   version = ''
   hasEnd = false
   abortReason: string | null = null
-  lastSection: string | null = null
-  private lastFamily: { tag: string; row: number; idBytes: string | null } | null = null
-  private open: Open | null = null
+  // The last section, made into text by finish(): a listed/proc section, or a proc_* one after it.
+  private lastTag: string | null = null
+  private lastId: string | null = null
+  private lastFamilyTag: string | null = null
+  private lastFamilyRow = -1
+  private lastFamilyId: string | null = null
+  // The open section.
+  private oKind = NONE
+  private oStart = 0
+  private oBody = 0
+  private oRow = 0
   private resumeAbs = 0
   private started = false
 
@@ -145,11 +175,26 @@ export class IndexBuilder {
       this.openAt(data, 0, e, base)
       i = e
     }
+    // `\n=` at j >= i: a `=` at j + 1 after a newline.
+    let misses = 256 + (data.length >> EQ_MISS_SHIFT)
+    let byEq = true
     for (;;) {
-      const j = data.indexOf(NL_EQ, i)
-      if (j === -1) break
+      let j: number
+      if (byEq) {
+        const k = data.indexOf(0x3d, i + 1)
+        if (k === -1) break
+        if (data[k - 1] !== 0x0a) {
+          i = k
+          if (--misses < 0) byEq = false
+          continue
+        }
+        j = k - 1
+      } else {
+        j = data.indexOf(NL_EQ, i)
+        if (j === -1) break
+      }
       const s = j + 1
-      let e = data.indexOf(10, s)
+      let e = lineEnd(data, s)
       if (e === -1) {
         if (!eof && data.length - s < HEADER_LINE_LIMIT) {
           this.resumeAbs = base + j
@@ -175,8 +220,7 @@ export class IndexBuilder {
   }
 
   private carryFrom(resume: number, dataEnd: number): number {
-    const o = this.open
-    if (o && o.isProc && dataEnd - o.start <= PROC_CARRY_LIMIT) return Math.min(resume, o.start)
+    if (this.oKind === PROC && dataEnd - this.oStart <= PROC_CARRY_LIMIT) return Math.min(resume, this.oStart)
     return resume
   }
 
@@ -208,115 +252,120 @@ export class IndexBuilder {
     return c
   }
 
+  private byLen: (Tag[] | undefined)[] = []
+  private tagsKept = 0
+  private tagOf(data: Buffer, a: number, b: number): Tag {
+    const n = b - a
+    const bucket = this.byLen[n & 63]
+    if (bucket !== undefined)
+      for (let k = 0; k < bucket.length; k++) {
+        const tb = bucket[k].bytes
+        if (tb.length !== n) continue
+        let i = 0
+        while (i < n && data[a + i] === tb[i]) i++
+        if (i === n) return bucket[k]
+      }
+    const text = latin1(data, a, b)
+    const fam = PROC_FAMILY.has(text) ? (text === 'proc' ? 1 : 2) : 0
+    const keep = this.tagsKept < 64 || fam !== 0
+    const t: Tag = { bytes: keep ? Buffer.from(data.subarray(a, b)) : EMPTY, text, fam, code: -1, count: 0 }
+    if (keep) {
+      this.tagsKept++
+      ;(this.byLen[n & 63] ??= []).push(t)
+    }
+    return t
+  }
+
+  private countFamily(t: Tag): void {
+    if (t.count++ === 0) this.familyTags.push(t)
+  }
+
   private openAt(data: Buffer, s: number, e: number, base: number): void {
     let lineEnd = e
     if (lineEnd > s && data[lineEnd - 1] === 0x0d) lineEnd--
     let colon = s + 1
     while (colon < lineEnd && data[colon] !== 0x3a) colon++
-    const tag = this.tagText(data, s + 1, colon)
+    const t = this.tagOf(data, s + 1, colon)
     const start = base + s
-    if (
-      tag.length >= 4 &&
-      tag.charCodeAt(0) === 0x70 &&
-      tag !== 'proc' &&
-      PROC_FAMILY.has(tag) &&
-      colon < lineEnd
-    ) {
+    const bodyStart = base + Math.min(e + 1, data.length)
+    if (t.fam === 2 && colon < lineEnd) {
       // proc_heap / proc_stack / …: find the row from the id bytes without making a string
-      this.procFamilyCounts[tag] = (this.procFamilyCounts[tag] ?? 0) + 1
+      this.countFamily(t)
       const row = this.rowOfBytes(data, colon + 1, lineEnd)
-      this.lastFamily = { tag, row, idBytes: row < 0 ? latin1(data, colon + 1, lineEnd) : null }
-      this.open = {
-        tag,
-        id: null,
-        start,
-        body: base + Math.min(e + 1, data.length),
-        row,
-        family: true,
-        isProc: false
-      }
+      this.lastFamilyTag = t.text
+      this.lastFamilyRow = row
+      this.lastFamilyId = row < 0 ? latin1(data, colon + 1, lineEnd) : null
+      this.oKind = FAMILY
+      this.oStart = start
+      this.oBody = bodyStart
+      this.oRow = row
       return
     }
+    const tag = t.text
     const id = colon < lineEnd ? decodeText(data, colon + 1, lineEnd) : null
-    const bodyStart = base + Math.min(e + 1, data.length)
     if (tag === 'end') this.hasEnd = true
     else if (tag === 'abort') this.abortReason = id ?? ''
     else {
-      this.lastSection = id === null ? tag : `${tag}:${id}`
-      this.lastFamily = null
+      this.lastTag = tag
+      this.lastId = id
+      this.lastFamilyTag = null
     }
     if (start === 0 && tag === 'erl_crash_dump') this.version = id ?? ''
-    if (PROC_FAMILY.has(tag)) {
-      this.procFamilyCounts[tag] = (this.procFamilyCounts[tag] ?? 0) + 1
+    if (t.fam !== 0) {
+      this.countFamily(t)
       const pidText = id ?? ''
-      let row: number
-      if (tag === 'proc') row = this.newProc(pidText, start)
-      else row = this.rowOf(pidText)
-      this.open = { tag, id, start, body: bodyStart, row, family: true, isProc: tag === 'proc' }
+      this.oKind = t.fam === 1 ? PROC : FAMILY
+      this.oRow = t.fam === 1 ? this.newProc(pidText, start) : this.rowOf(pidText)
+      this.oStart = start
+      this.oBody = bodyStart
       return
     }
     const n = this.count++
-    if (n >= this.tag.length) {
-      const t = new Uint16Array(this.tag.length * 2)
-      t.set(this.tag)
-      this.tag = t
+    if (n >= this.cap) {
+      const c = this.cap * 2
+      const t2 = new Uint16Array(c)
+      t2.set(this.tag)
+      this.tag = t2
+      this.offset = grow64(this.offset, c)
+      this.body = grow64(this.body, c)
+      this.end = grow64(this.end, c)
+      this.cap = c
     }
-    this.offset.ensure(n + 1)
-    this.body.ensure(n + 1)
-    this.end.ensure(n + 1)
-    this.tag[n] = this.tagCode(tag)
-    this.offset.a[n] = start
-    this.body.a[n] = bodyStart
-    this.end.a[n] = bodyStart
+    this.tag[n] = t.code >= 0 ? t.code : (t.code = this.tagCode(tag))
+    this.offset[n] = start
+    this.body[n] = bodyStart
+    this.end[n] = bodyStart
     this.ids.push(id)
-    this.open = { tag, id, start, body: bodyStart, row: n, family: false, isProc: false }
+    this.oKind = LISTED
+    this.oStart = start
+    this.oBody = bodyStart
+    this.oRow = n
   }
 
   private newProc(pid: string, start: number): number {
     const r = this.pc++
-    const n = r + 1
-    this.state.ensure(n)
-    this.spawnedAs.ensure(n)
-    this.current.ensure(n)
-    this.pcFun.ensure(n)
-    this.msgq.ensure(n)
-    this.reds.ensure(n)
-    this.stackHeap.ensure(n)
-    this.oldHeap.ensure(n)
-    this.memory.ensure(n, NaN)
-    this.poff.ensure(n)
-    this.pend.ensure(n)
-    this.extraOff.ensure(n, NaN)
-    this.extraEnd.ensure(n, NaN)
+    if (r >= this.pcap) {
+      const c = this.pcap * 2
+      this.state = grow32(this.state, c)
+      this.spawnedAs = grow32(this.spawnedAs, c)
+      this.current = grow32(this.current, c)
+      this.pcFun = grow32(this.pcFun, c)
+      this.msgq = grow64(this.msgq, c)
+      this.reds = grow64(this.reds, c)
+      this.stackHeap = grow64(this.stackHeap, c)
+      this.oldHeap = grow64(this.oldHeap, c)
+      this.memory = grow64(this.memory, c, NaN)
+      this.poff = grow64(this.poff, c)
+      this.pend = grow64(this.pend, c)
+      this.extraOff = grow64(this.extraOff, c, NaN)
+      this.extraEnd = grow64(this.extraEnd, c, NaN)
+      this.pcap = c
+    }
     this.pid.push(pid)
     this.name.push(null)
-    this.poff.a[r] = start
+    this.poff[r] = start
     this.pidRows?.set(pid, r)
     return r
-  }
-
-  private tagBytes: Buffer[] = []
-  private tagStrings: string[] = []
-  private tagText(data: Buffer, a: number, b: number): string {
-    const n = b - a
-    const tb = this.tagBytes
-    for (let k = 0; k < tb.length; k++) {
-      const t = tb[k]
-      if (t.length !== n) continue
-      let same = true
-      for (let i = 0; i < n; i++)
-        if (data[a + i] !== t[i]) {
-          same = false
-          break
-        }
-      if (same) return this.tagStrings[k]
-    }
-    const text = latin1(data, a, b)
-    if (tb.length < 64) {
-      tb.push(Buffer.from(data.subarray(a, b)))
-      this.tagStrings.push(text)
-    }
-    return text
   }
 
   private pidIs(r: number, data: Buffer, a: number, b: number): boolean {
@@ -349,32 +398,33 @@ export class IndexBuilder {
   }
 
   private close(endAbs: number, data: Buffer, base: number): void {
-    const o = this.open
-    if (!o) return
-    this.open = null
-    if (!o.family) {
-      this.end.a[o.row] = endAbs
+    const kind = this.oKind
+    if (kind === NONE) return
+    this.oKind = NONE
+    const r = this.oRow
+    if (kind === LISTED) {
+      this.end[r] = endAbs
       return
     }
-    if (o.row < 0) return
-    if (o.isProc) {
-      this.pend.a[o.row] = endAbs
-      if (o.body >= base && endAbs <= base + data.length)
-        this.parseProc(data, o.body - base, endAbs - base, o.row)
-      else this.deferred.push(o.row)
+    if (r < 0) return
+    if (kind === PROC) {
+      this.pend[r] = endAbs
+      if (this.oBody >= base && endAbs <= base + data.length)
+        this.parseProc(data, this.oBody - base, endAbs - base, r)
+      else this.deferred.push(r)
       return
     }
-    const r = o.row
-    const eo = this.extraOff.a[r]
+    const start = this.oStart
+    const eo = this.extraOff[r]
     if (Number.isNaN(eo)) {
-      this.extraOff.a[r] = o.start
-      this.extraEnd.a[r] = endAbs
-    } else if (this.extraEnd.a[r] === o.start) {
-      this.extraEnd.a[r] = endAbs
+      this.extraOff[r] = start
+      this.extraEnd[r] = endAbs
+    } else if (this.extraEnd[r] === start) {
+      this.extraEnd[r] = endAbs
     } else {
       let list = this.scattered.get(r)
       if (!list) this.scattered.set(r, (list = []))
-      list.push([o.start, endAbs])
+      list.push([start, endAbs])
     }
   }
 
@@ -382,56 +432,81 @@ export class IndexBuilder {
   parseProc(buf: Buffer, start: number, end: number, r: number): void {
     let p = start
     while (p < end) {
-      // key up to ':' (or end of line)
-      let c = p
-      let ch = 0
-      while (c < end && (ch = buf[c]) !== 0x3a && ch !== 0x0a) c++
-      let nl = c
-      while (nl < end && buf[nl] !== 0x0a) nl++
-      if (c < nl) this.procField(buf, p, c, nl, r)
+      // a needed key is the line's bytes up to its first `:`
+      let f = -1
+      const cands = BY_FIRST[buf[p]]
+      if (cands !== undefined)
+        for (let x = 0; x < cands.length; x++) {
+          const key = KEYS[cands[x]]
+          const kl = key.length
+          if (p + kl > end) continue
+          let i = 1
+          while (i < kl && buf[p + i] === key[i]) i++
+          if (i === kl) {
+            f = cands[x]
+            break
+          }
+        }
+      // native search: lines average ~25 bytes, where it beats a byte loop
+      let nl = buf.indexOf(0x0a, f < 0 ? p : p + KEY_LEN[f] + 1)
+      if (nl < 0 || nl > end) nl = end
+      if (f >= 0) this.procField(f, buf, p + KEY_LEN[f], nl, r)
       p = nl + 1
     }
   }
 
-  private procField(buf: Buffer, p: number, c: number, nl: number, r: number): void {
+  /** One needed field: its `:` at c, the line ends at nl. */
+  private procField(f: number, buf: Buffer, c: number, nl: number, r: number): void {
     let le = nl
-    if (le > p && buf[le - 1] === 0x0d) le--
+    if (buf[le - 1] === 0x0d) le--
     const v = c + 2 <= le ? c + 2 : le
-    const first = buf[p]
-    const klen = c - p
-    if (first === 0x53 /* S */) {
-      if (klen === 5 && keyIs(buf, p, c, K_STATE)) this.state.a[r] = this.internBytes(0, buf, v, le)
-      else if (klen === 10) {
-        if (buf[p + 1] === 0x70 && keyIs(buf, p, c, K_SPAWNED_AS))
-          this.spawnedAs.a[r] = this.internBytes(1, buf, v, le)
-        else if (keyIs(buf, p, c, K_STACK_HEAP)) this.stackHeap.a[r] = parseDecimal(buf, v, le) || 0
-      }
-    } else if (first === 0x4e && keyIs(buf, p, c, K_NAME)) this.name[r] = decodeText(buf, v, le)
-    else if (first === 0x43 && keyIs(buf, p, c, K_CURRENT))
-      this.current.a[r] = this.internBytes(2, buf, v, le)
-    else if (first === 0x4c && klen === K_LAST_SCHED.length && keyIs(buf, p, c, K_LAST_SCHED)) {
-      if (this.current.a[r] < 0) this.current.a[r] = this.internBytes(2, buf, v, le)
-    } else if (first === 0x4d) {
-      if (klen === 20 && keyIs(buf, p, c, K_MSGQ)) this.msgq.a[r] = parseDecimal(buf, v, le) || 0
-      else if (klen === 6 && keyIs(buf, p, c, K_MEMORY)) this.memory.a[r] = parseDecimal(buf, v, le)
-    } else if (first === 0x52 && klen === 10 && keyIs(buf, p, c, K_REDS))
-      this.reds.a[r] = parseDecimal(buf, v, le) || 0
-    else if (first === 0x4f && klen === 7 && keyIs(buf, p, c, K_OLD_HEAP))
-      this.oldHeap.a[r] = parseDecimal(buf, v, le) || 0
-    else if (first === 0x50 && klen === 15 && keyIs(buf, p, c, K_PC)) {
-      // `0x00007fac371e7610 (init:join/1 + 144)`
-      let open = v
-      while (open < le && buf[open] !== 0x28) open++
-      if (open < le) {
-        let q = open + 1
-        let colon = false
-        let slash = false
-        while (q < le && buf[q] !== 0x20 && buf[q] !== 0x29) {
-          if (buf[q] === 0x3a) colon = true
-          else if (buf[q] === 0x2f) slash = true
-          q++
+    switch (f) {
+      case F_STATE:
+        this.state[r] = this.internBytes(0, buf, v, le)
+        break
+      case F_SPAWNED_AS:
+        this.spawnedAs[r] = this.internBytes(1, buf, v, le)
+        break
+      case F_STACK_HEAP:
+        this.stackHeap[r] = parseDecimal(buf, v, le) || 0
+        break
+      case F_NAME:
+        this.name[r] = decodeText(buf, v, le)
+        break
+      case F_CURRENT:
+        this.current[r] = this.internBytes(2, buf, v, le)
+        break
+      case F_LAST_SCHED:
+        if (this.current[r] < 0) this.current[r] = this.internBytes(2, buf, v, le)
+        break
+      case F_MSGQ:
+        this.msgq[r] = parseDecimal(buf, v, le) || 0
+        break
+      case F_MEMORY:
+        this.memory[r] = parseDecimal(buf, v, le)
+        break
+      case F_REDS:
+        this.reds[r] = parseDecimal(buf, v, le) || 0
+        break
+      case F_OLD_HEAP:
+        this.oldHeap[r] = parseDecimal(buf, v, le) || 0
+        break
+      case F_PC: {
+        // `0x00007fac371e7610 (init:join/1 + 144)`
+        let open = v
+        while (open < le && buf[open] !== 0x28) open++
+        if (open < le) {
+          let q = open + 1
+          let colon = false
+          let slash = false
+          while (q < le && buf[q] !== 0x20 && buf[q] !== 0x29) {
+            if (buf[q] === 0x3a) colon = true
+            else if (buf[q] === 0x2f) slash = true
+            q++
+          }
+          if (colon && slash) this.pcFun[r] = this.internBytes(3, buf, open + 1, q)
         }
-        if (colon && slash) this.pcFun.a[r] = this.internBytes(3, buf, open + 1, q)
+        break
       }
     }
   }
@@ -463,39 +538,42 @@ export class IndexBuilder {
 
   /** Body range of a `=proc:` section (for rows parsed after the pass). */
   finishRowRange(row: number): { body: number; end: number } {
-    const start = this.poff.a[row]
+    const start = this.poff[row]
     return {
       body: start + '=proc:'.length + Buffer.byteLength(this.pid[row], 'latin1') + 1,
-      end: this.pend.a[row]
+      end: this.pend[row]
     }
   }
 
   finish(path: string, size: number, indexMs: number): DumpIndex {
-    this.close(size, Buffer.alloc(0), size)
-    if (this.lastFamily) {
-      const f = this.lastFamily
-      this.lastSection = `${f.tag}:${f.idBytes ?? this.pid[f.row]}`
-    }
+    this.close(size, EMPTY, size)
+    let lastSection: string | null
+    if (this.lastFamilyTag !== null)
+      lastSection = `${this.lastFamilyTag}:${this.lastFamilyId ?? this.pid[this.lastFamilyRow]}`
+    else if (this.lastTag === null) lastSection = null
+    else lastSection = this.lastId === null ? this.lastTag : `${this.lastTag}:${this.lastId}`
+    const procFamilyCounts: Record<string, number> = {}
+    for (const t of this.familyTags) procFamilyCounts[t.text] = t.count
     const n = this.pc
-    const current = this.current.a.subarray(0, n).slice()
-    const pcFun = this.pcFun.a
+    const current = this.current.slice(0, n)
+    const pcFun = this.pcFun
     for (let r = 0; r < n; r++) if (current[r] < 0) current[r] = pcFun[r]
     const procs: ProcColumns = {
       count: n,
       pid: this.pid,
       name: this.name,
-      state: this.state.a.slice(0, n),
-      spawnedAs: this.spawnedAs.a.slice(0, n),
+      state: this.state.slice(0, n),
+      spawnedAs: this.spawnedAs.slice(0, n),
       current,
-      msgq: this.msgq.a.slice(0, n),
-      reds: this.reds.a.slice(0, n),
-      stackHeap: this.stackHeap.a.slice(0, n),
-      oldHeap: this.oldHeap.a.slice(0, n),
-      memory: this.memory.a.slice(0, n),
-      off: this.poff.a.slice(0, n),
-      end: this.pend.a.slice(0, n),
-      extraOff: this.extraOff.a.slice(0, n),
-      extraEnd: this.extraEnd.a.slice(0, n),
+      msgq: this.msgq.slice(0, n),
+      reds: this.reds.slice(0, n),
+      stackHeap: this.stackHeap.slice(0, n),
+      oldHeap: this.oldHeap.slice(0, n),
+      memory: this.memory.slice(0, n),
+      off: this.poff.slice(0, n),
+      end: this.pend.slice(0, n),
+      extraOff: this.extraOff.slice(0, n),
+      extraEnd: this.extraEnd.slice(0, n),
       scattered: this.scattered,
       strings: this.strings
     }
@@ -506,15 +584,15 @@ export class IndexBuilder {
       tags: this.tags,
       count: this.count,
       tag: this.tag.slice(0, this.count),
-      offset: this.offset.a.slice(0, this.count),
-      body: this.body.a.slice(0, this.count),
-      end: this.end.a.slice(0, this.count),
+      offset: this.offset.slice(0, this.count),
+      body: this.body.slice(0, this.count),
+      end: this.end.slice(0, this.count),
       id: this.ids,
       procs,
-      procFamilyCounts: this.procFamilyCounts,
+      procFamilyCounts,
       hasEnd: this.hasEnd,
       abortReason: this.abortReason,
-      lastSection: this.lastSection,
+      lastSection,
       indexMs
     }
   }
@@ -552,47 +630,65 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
   } catch (error) {
     throw ioError(error, path)
   }
+  let pending: Promise<number> | null = null
   try {
     const builder = new IndexBuilder()
     let pos = 0
-    // One work buffer: the carry (the unfinished tail of the last read) is moved to its start
-    // and the next read lands right after it, so nothing is concatenated.
-    let work = Buffer.allocUnsafe(chunkSize + PROC_CARRY_LIMIT + HEADER_LINE_LIMIT + 16)
-    let carryLen = 0
-    let carryBase = 0
-    while (pos < size) {
-      if (options.signal?.aborted) throw new AppError('dump_cancelled', `Reading ${path} was cancelled.`)
-      const want = Math.min(chunkSize, size - pos)
-      if (carryLen + want > work.length) {
-        const bigger = Buffer.allocUnsafe(carryLen + want)
-        work.copy(bigger, 0, 0, carryLen)
-        work = bigger
-      }
+    // Two buffers: the next read fills one while the current chunk is scanned in the other. Each
+    // read lands after a reserved head where the carry (the unfinished tail of the last chunk)
+    // is copied, so the carry and the new bytes are one run and nothing is concatenated.
+    const head = PROC_CARRY_LIMIT + HEADER_LINE_LIMIT + 16
+    const bufs = [Buffer.allocUnsafe(head + chunkSize), Buffer.allocUnsafe(head + chunkSize)]
+    const readChunk = async (buf: Buffer, at: number): Promise<number> => {
+      const want = Math.min(chunkSize, size - at)
       let got = 0
       while (got < want) {
-        const { bytesRead } = await fh.read(work, carryLen + got, want - got, pos + got)
+        const { bytesRead } = await fh.read(buf, head + got, want - got, at + got)
         if (bytesRead === 0) break
         got += bytesRead
       }
+      return got
+    }
+    let cur = 0
+    let carry: Buffer = Buffer.alloc(0)
+    let carryBase = 0
+    pending = readChunk(bufs[0], 0)
+    while (pos < size) {
+      if (options.signal?.aborted) throw new AppError('dump_cancelled', `Reading ${path} was cancelled.`)
+      const got = await (pending as Promise<number>)
+      pending = null
       if (got === 0) break
+      const buf = bufs[cur]
       if (pos === 0) {
-        const head = work.subarray(0, Math.min(got, MAGIC.length))
+        const h = buf.subarray(head, head + Math.min(got, MAGIC.length))
         if (
-          latin1(head, 0, head.length) !== MAGIC.slice(0, head.length) ||
-          (head.length < MAGIC.length && size > head.length)
+          latin1(h, 0, h.length) !== MAGIC.slice(0, h.length) ||
+          (h.length < MAGIC.length && size > h.length)
         )
           throw new AppError(
             'not_a_dump',
-            `${path} is not an Erlang crash dump: ${describeNonDump(work.subarray(0, Math.min(got, 64)))}.`
+            `${path} is not an Erlang crash dump: ${describeNonDump(buf.subarray(head, head + Math.min(got, 64)))}.`
           )
       }
-      const base: number = carryLen > 0 ? carryBase : pos
-      const data = work.subarray(0, carryLen + got)
+      let data: Buffer
+      let base: number
+      if (carry.length === 0) {
+        data = buf.subarray(head, head + got)
+        base = pos
+      } else if (carry.length <= head) {
+        carry.copy(buf, head - carry.length)
+        data = buf.subarray(head - carry.length, head + got)
+        base = carryBase
+      } else {
+        data = Buffer.concat([carry, buf.subarray(head, head + got)])
+        base = carryBase
+      }
       pos += got
-      const eof = pos >= size
-      const next = builder.feed(data, base, eof)
-      carryLen = Math.max(0, base + data.length - next)
-      if (carryLen > 0) work.copyWithin(0, next - base, data.length)
+      // the carry is out of the other buffer now: the next read may fill it
+      cur ^= 1
+      if (pos < size) pending = readChunk(bufs[cur], pos)
+      const next = builder.feed(data, base, pos >= size)
+      carry = data.subarray(Math.min(data.length, next - base))
       carryBase = next
       options.onProgress?.(pos, size)
     }
@@ -610,6 +706,7 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
   } catch (error) {
     throw ioError(error, path)
   } finally {
+    if (pending) await pending.catch(() => 0)
     await fh.close()
   }
 }
