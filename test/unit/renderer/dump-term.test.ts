@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DumpTerm } from '@shared/contract/dump'
-import { printAtom, printDumpTerm } from '@renderer/format/dump-term'
+import { printAtom, printDumpTerm } from '@shared/dump-term-print'
 
 const atom = (name: string): DumpTerm => ({ kind: 'atom', name })
 const int = (n: number): DumpTerm => ({ kind: 'int', value: String(n) })

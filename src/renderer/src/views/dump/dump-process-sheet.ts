@@ -1,6 +1,6 @@
 import type { DumpProcessDetail, StackFrame } from '@shared/contract/dump'
 import type { ProcessSheet, SheetField } from '@renderer/components/process-sheet'
-import { printDumpTerm } from '@renderer/format/dump-term'
+import { printDumpTerm } from '@shared/dump-term-print'
 import { exactBytes, groupDigits, humanBytes, humanDuration } from '@renderer/format/numbers'
 
 /** Each printed term stops here; the drawer folds what is longer anyway. */

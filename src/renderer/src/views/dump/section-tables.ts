@@ -12,7 +12,7 @@ import type {
   SectionOf
 } from '@shared/contract/dump'
 import type { Column, SortState } from '@renderer/components/table-types'
-import { printDumpTerm } from '@renderer/format/dump-term'
+import { printDumpTerm } from '@shared/dump-term-print'
 import { compactNumber, exactBytes, groupDigits, humanBytes, humanDuration } from '@renderer/format/numbers'
 
 /** What the generic section table needs to show one kind of section. */

@@ -1,9 +1,15 @@
-import type { DumpTerm } from '@shared/contract/dump'
+import type { DumpTerm } from './contract/dump'
 
 /** Printing limits: a mailbox can hold terms of any size; the drawer folds long text anyway. */
 export interface DumpPrintOptions {
   /** Stop after about this many characters and end with `…`. */
   maxLength?: number
+  /** Sort map entries by their printed key (a stable order to compare with a node's output). */
+  sortMaps?: boolean
+  /** Print strings and binaries as lists of byte values (as `~w` does). */
+  stringsAsLists?: boolean
+  /** Print what the dump lacks as crashdump_viewer's atoms (`'#CDVIncompleteHeap'`) instead of labels. */
+  cdvPlaceholders?: boolean
 }
 
 const reserved = new Set(
@@ -59,9 +65,9 @@ function sizeText(bytes: number): string {
   return `${bytes.toLocaleString('en-US')} bytes`
 }
 
-function printBinary(t: Extract<DumpTerm, { kind: 'binary' }>): string {
+function printBinary(t: Extract<DumpTerm, { kind: 'binary' }>, asBytes: boolean): string {
   const elided = t.elided ? `,…‹${sizeText(t.size)}›` : ''
-  if (t.text !== undefined && !t.bits) return `<<${printString(t.text)}${elided}>>`
+  if (t.text !== undefined && !t.bits && !asBytes) return `<<${printString(t.text)}${elided}>>`
   const bytes = decodeBase64(t.base64)
   // a bitstring's last byte holds its bits in the high end
   if (t.bits && !t.elided && bytes.length > 0) bytes[bytes.length - 1] >>= 8 - t.bits
@@ -98,6 +104,7 @@ export function printDumpTerm(term: DumpTerm, options: DumpPrintOptions = {}): s
       case 'nil':
         return push('[]')
       case 'string':
+        if (options.stringsAsLists) return push(`[${[...t.value].map((c) => c.codePointAt(0)).join(',')}]`)
         return push(printString(t.value))
       case 'tuple':
         push('{')
@@ -112,24 +119,32 @@ export function printDumpTerm(term: DumpTerm, options: DumpPrintOptions = {}): s
           go(t.tail)
         }
         return push(']')
-      case 'map':
+      case 'map': {
         push('#{')
-        t.entries.forEach((e, i) => {
+        const entries = options.sortMaps
+          ? t.entries
+              .map((e) => ({ key: printDumpTerm(e.key, options), value: e.value }))
+              .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+          : t.entries.map((e) => ({ key: e.key, value: e.value }))
+        entries.forEach((e, i) => {
           if (i > 0) push(',')
-          go(e.key)
+          if (typeof e.key === 'string') push(e.key)
+          else go(e.key)
           push(' => ')
           go(e.value)
         })
         if (t.more) push(`${t.entries.length > 0 ? ',' : ''}…‹${t.more.toLocaleString('en-US')} more›`)
         return push('}')
+      }
       case 'binary':
-        return push(printBinary(t))
+        return push(printBinary(t, options.stringsAsLists ?? false))
       case 'pid':
       case 'port':
       case 'ref':
       case 'fun':
         return push(t.text)
       case 'missing':
+        if (options.cdvPlaceholders) return push(t.text)
         return push(t.reason === 'unparsable' ? `‹unparsable: ${t.text}›` : `‹${missingLabels[t.reason]}›`)
     }
   }
