@@ -173,7 +173,8 @@ export class Session {
     clearTimeout(this.sampleTimer)
     void client.close().catch(() => undefined)
     this.state = 'reconnecting'
-    this.lastError = `Connection lost: ${why}`
+    // the client's own reason already says 'The connection to … was lost: …'
+    this.lastError = why.startsWith('The connection') ? why : `Connection lost: ${why}`
     this.attempt = 0
     this.scheduleRetry()
   }

@@ -180,10 +180,12 @@ describe('inputs that are not dumps', () => {
     let s = 7
     const b = Buffer.alloc(100_000)
     for (let i = 0; i < b.length; i++) b[i] = (s = (s * 48271) % 2147483647) & 0xff
-    await expectError(openBytes('random.bin', b), 'not_a_dump')
+    const e = await expectError(openBytes('random.bin', b), 'not_a_dump')
+    expect(e.message).toMatch(/binary data/)
   })
   it('a text file', async () => {
-    await expectError(openBytes('notes.txt', 'hello\n=world\n'), 'not_a_dump')
+    const e = await expectError(openBytes('notes.txt', 'hello\n=world\n'), 'not_a_dump')
+    expect(e.message).toMatch(/starts with "hello\?=world\?"/)
   })
   it('a directory', async () => {
     const p = join(dir, 'a-folder')

@@ -33,6 +33,14 @@ export const useDumpsStore = defineStore('dumps', () => {
   let seq = 0
 
   const active = computed(() => dumps.value.find((d) => d.key === activeKey.value) ?? null)
+  /** The status-bar error this store last reported; cleared once a dump opens or the failed one goes. */
+  let reported: string | null = null
+
+  function clearReported(): void {
+    const ui = useUiStore()
+    if (reported !== null && ui.lastError === reported) ui.reportError(null)
+    reported = null
+  }
 
   function find(key: string): OpenDump | undefined {
     return dumps.value.find((d) => d.key === key)
@@ -92,6 +100,7 @@ export const useDumpsStore = defineStore('dumps', () => {
         await call('dump:close', opened.dumpId).catch(() => undefined)
         return
       }
+      clearReported()
       Object.assign(d, {
         opened,
         dumpId: opened.dumpId,
@@ -108,14 +117,17 @@ export const useDumpsStore = defineStore('dumps', () => {
         return
       }
       d.state = 'failed'
-      d.error = errorMessage(error)
-      ui.reportError(`Could not open ${d.name}: ${d.error}`)
+      // the full path is shown once above the error (and as the item's title): name the file by its name
+      d.error = errorMessage(error).split(path).join(d.name)
+      reported = d.error.includes(d.name) ? d.error : `Could not open ${d.name}: ${d.error}`
+      ui.reportError(reported)
     }
   }
 
   function remove(key: string): void {
     const index = dumps.value.findIndex((d) => d.key === key)
     if (index < 0) return
+    if (dumps.value[index].state === 'failed') clearReported()
     dumps.value.splice(index, 1)
     if (activeKey.value === key)
       activeKey.value = dumps.value[Math.min(index, dumps.value.length - 1)]?.key ?? null
