@@ -375,7 +375,7 @@ async function handshake(
         fail(
           new AppError(
             'cookie_rejected',
-            `Node ${targetName} rejected our cookie: check that the cookie matches the node's (--cookie, $ERLSCOPE_COOKIE, or ~/.erlang.cookie on this machine; the node's is in its ~/.erlang.cookie or its -setcookie flag).`
+            `Node ${targetName} rejected our cookie: use the node's own cookie (its -setcookie flag or the ~/.erlang.cookie of the user running it; erlang:get_cookie() in its shell). When none is given, erlscope uses ~/.erlang.cookie on this machine.`
           )
         )
       } else if (stage === 'status') {
