@@ -1,3 +1,4 @@
+import { memoryCategories } from '../../shared/contract/node'
 import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { DumpFile, fmtBytes } from '../crashdump/dump-file'
@@ -26,18 +27,6 @@ async function withDump(args: ParsedArgs, io: CliIo, use: (dump: DumpFile) => Pr
   }
 }
 
-const memoryKeys = [
-  'total',
-  'processes',
-  'processes_used',
-  'system',
-  'atom',
-  'atom_used',
-  'binary',
-  'code',
-  'ets'
-] as const
-
 function reportJson(s: DumpSummary): unknown {
   const proc = (r: DumpProcessRow): unknown => ({
     pid: r.pid,
@@ -60,7 +49,7 @@ function reportJson(s: DumpSummary): unknown {
     wordSize: s.header.wordSize,
     explanation: s.explanation,
     truncated: s.truncated,
-    memory: Object.fromEntries(memoryKeys.map((k) => [k, s.memory[k]])),
+    memory: Object.fromEntries(memoryCategories.map((k) => [k, s.memory[k]])),
     counts: {
       processes: s.counts.processes,
       ports: s.counts.ports,
@@ -114,7 +103,7 @@ function reportText(s: DumpSummary, top: number): string {
     for (const f of s.findings) out.push(`  - ${f}`)
   }
   out.push('', 'Memory:')
-  for (const k of memoryKeys) {
+  for (const k of memoryCategories) {
     const v = s.memory[k]
     const share = v !== null && s.memory.total ? ` (${((v / s.memory.total) * 100).toFixed(1)} %)` : ''
     out.push(`  ${pad(k, 15)} ${pad(mem(v), 12)}${k === 'total' ? '' : share}`)

@@ -76,9 +76,10 @@ export function findSection(index: DumpIndex, tag: string, id?: string): number 
 }
 
 /** The typed arrays of an index, for `postMessage(index, transferList)`. */
-export function transferList(index: DumpIndex): ArrayBuffer[] {
+/** Every typed array of an index, in a fixed order (the cache file stores them in this order). */
+export function indexArrays(index: DumpIndex): (Uint16Array | Int32Array | Float64Array)[] {
   const p = index.procs
-  const arrays = [
+  return [
     index.tag,
     index.offset,
     index.body,
@@ -96,6 +97,10 @@ export function transferList(index: DumpIndex): ArrayBuffer[] {
     p.extraOff,
     p.extraEnd
   ]
+}
+
+export function transferList(index: DumpIndex): ArrayBuffer[] {
+  const arrays = indexArrays(index)
   const seen = new Set<ArrayBuffer>()
   for (const a of arrays) seen.add(a.buffer as ArrayBuffer)
   return [...seen]

@@ -19,6 +19,7 @@
  */
 import { crc32 as zlibCrc32 } from 'node:zlib'
 import type { DumpIndex, ProcColumns } from './dump-index'
+import { indexArrays } from './dump-index'
 
 /** Bump when `DumpIndex` or this layout changes: older cache files are then ignored. */
 export const INDEX_FORMAT_VERSION = 1
@@ -45,27 +46,6 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 type Arr = Uint16Array | Int32Array | Float64Array
 
 /** The typed arrays of an index in file order, with their element type and expected length. */
-function arraysOf(index: DumpIndex): Arr[] {
-  const p = index.procs
-  return [
-    index.tag,
-    index.offset,
-    index.body,
-    index.end,
-    p.state,
-    p.spawnedAs,
-    p.current,
-    p.msgq,
-    p.reds,
-    p.stackHeap,
-    p.oldHeap,
-    p.memory,
-    p.off,
-    p.end,
-    p.extraOff,
-    p.extraEnd
-  ]
-}
 
 const KINDS: ('u16' | 'i32' | 'f64')[] = [
   'u16',
@@ -151,7 +131,7 @@ export function encodeIndex(index: DumpIndex, stamp: FileStamp): Buffer {
     indexMs: index.indexMs
   }
   const json = Buffer.from(JSON.stringify(meta), 'utf8')
-  const arrays = arraysOf(index)
+  const arrays: Arr[] = indexArrays(index)
   let arrayBytes = 0
   arrays.forEach((a, k) => {
     const want = k < PER_SECTION ? index.count : p.count
