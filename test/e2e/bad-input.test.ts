@@ -174,6 +174,14 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     expect(await page.locator('[data-testid=processes] .row').count()).toBeGreaterThan(0)
     await app.screenshot('bad-input-node-killed')
     expect(await page.locator('.shell').count()).toBe(1)
+    // the other node tabs say the same and keep what they showed
+    for (const tab of ['overview', 'allocators'] as const) {
+      await page.click(`.main-tabs [data-tab=${tab}]`)
+      await expect
+        .poll(() => page.locator(`[data-testid=${tab}] .error`).first().innerText(), { timeout: 30_000 })
+        .toMatch(/connection to the node was lost; reconnecting/)
+    }
+    await page.click('.main-tabs [data-tab=processes]')
 
     node = await startNode({ alive, cookie })
     await expect.poll(() => page.locator(status).innerText(), { timeout: 90_000 }).toMatch(/\bconnected\b/)

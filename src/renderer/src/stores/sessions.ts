@@ -38,6 +38,15 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (activeId.value === sessionId) activeId.value = sessions.value[0]?.sessionId ?? null
   }
 
+  /** Why the active session's views cannot refresh; null while connected (or with no session). */
+  function offlineNotice(): string | null {
+    const s = active.value
+    if (!s || s.state === 'connected') return null
+    return s.state === 'reconnecting'
+      ? 'The connection to the node was lost; reconnecting.'
+      : 'The session is closed.'
+  }
+
   function select(sessionId: string): void {
     activeId.value = sessionId
   }
@@ -72,5 +81,16 @@ export const useSessionsStore = defineStore('sessions', () => {
     }
   })
 
-  return { sessions, activeId, active, activeHistory, history, connect, disconnect, select, sessionFor }
+  return {
+    sessions,
+    activeId,
+    active,
+    activeHistory,
+    history,
+    connect,
+    disconnect,
+    select,
+    sessionFor,
+    offlineNotice
+  }
 })
