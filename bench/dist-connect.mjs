@@ -7,19 +7,12 @@
 // Needs Erlang/OTP on PATH; loads the TypeScript sources through Vite's SSR loader (no build).
 // Anchor, same run: an erl node connecting to the same node (net_kernel:connect_node + one
 // erpc call, timed inside that node with timer:tc). Target: median < 50 ms.
-import { createServer } from 'vite'
+import { tsModules } from './ts-modules.mjs'
 
 const runs = Number(process.argv[2] ?? 20)
-const vite = await createServer({
-  root: new URL('..', import.meta.url).pathname,
-  configFile: false,
-  logLevel: 'error',
-  appType: 'custom',
-  server: { middlewareMode: true, hmr: false, ws: false },
-  optimizeDeps: { noDiscovery: true, include: [] }
-})
-const { connectNode, atom } = await vite.ssrLoadModule('/src/main/dist/client.ts')
-const { startNode } = await vite.ssrLoadModule('/test/support/erl-node.ts')
+const vite = await tsModules()
+const { connectNode, atom } = await vite.load('/src/main/dist/client.ts')
+const { startNode } = await vite.load('/test/support/erl-node.ts')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const target = await startNode()

@@ -8,19 +8,12 @@
 // so no build is needed. Starts a node with PROCESSES (default 200 000) idle processes, has it
 // term_to_binary the process_info/1 of every process (tens of MB), times binary_to_term there
 // (timer:tc, median of 5) and our decode() here (median of 5), and prints the ratio (target <= 4x).
-import { createServer } from 'vite'
+import { tsModules } from './ts-modules.mjs'
 
 const procs = Number(process.argv[2] ?? 200_000)
-const vite = await createServer({
-  root: new URL('..', import.meta.url).pathname,
-  configFile: false,
-  logLevel: 'error',
-  appType: 'custom',
-  server: { middlewareMode: true, hmr: false, ws: false },
-  optimizeDeps: { noDiscovery: true, include: [] }
-})
-const { connectNode, decode } = await vite.ssrLoadModule('/src/main/dist/client.ts')
-const { startNode } = await vite.ssrLoadModule('/test/support/erl-node.ts')
+const vite = await tsModules()
+const { connectNode, decode } = await vite.load('/src/main/dist/client.ts')
+const { startNode } = await vite.load('/test/support/erl-node.ts')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const node = await startNode({ args: ['+P', '2000000'] })

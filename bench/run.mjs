@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 const here = dirname(fileURLToPath(import.meta.url))
 const filter = process.argv[2] ?? ''
 const scripts = readdirSync(here)
-  .filter((f) => f.endsWith('.mjs') && f !== 'run.mjs' && f.includes(filter))
+  .filter((f) => f.endsWith('.mjs') && !['run.mjs', 'ts-modules.mjs'].includes(f) && f.includes(filter))
   .sort()
 let failed = 0
 for (const script of scripts) {
