@@ -11,7 +11,7 @@ import { tsModules } from './ts-modules.mjs'
 
 const runs = Number(process.argv[2] ?? 20)
 const vite = await tsModules()
-const { connectNode, atom } = await vite.load('/src/main/dist/client.ts')
+const { connectNode, atom } = await vite.load('/src/main/erldist/client.ts')
 const { startNode } = await vite.load('/test/support/erl-node.ts')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]

@@ -12,7 +12,7 @@ import { tsModules } from './ts-modules.mjs'
 
 const procs = Number(process.argv[2] ?? 200_000)
 const vite = await tsModules()
-const { connectNode, decode } = await vite.load('/src/main/dist/client.ts')
+const { connectNode, decode } = await vite.load('/src/main/erldist/client.ts')
 const { startNode } = await vite.load('/test/support/erl-node.ts')
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]

@@ -1,4 +1,4 @@
-import { formatTerm, type Term } from '../dist/etf'
+import { formatTerm, type Term } from '../erldist/etf'
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 

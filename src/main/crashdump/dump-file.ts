@@ -23,22 +23,28 @@ import type {
   DumpAllocatorInstance
 } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
-import { parseAllocator, summarizeAllocators } from './allocator'
-import { parseAtoms } from './atoms'
+import { parseAllocator, summarizeAllocators } from './sections/allocator'
+import { parseAtoms } from './sections/atoms'
 import { findSection, sectionsWithTag, type DumpIndex } from './dump-index'
-import { parseEts } from './ets'
-import { parseFun } from './fun'
-import { parseHeader } from './header'
-import { HeapDecoder, parseHeapLines, parseSizedData, type BinaryData, type HeapLines } from './heap-terms'
+import { parseEts } from './sections/ets'
+import { parseFun } from './sections/fun'
+import { parseHeader } from './sections/header'
+import {
+  HeapDecoder,
+  parseHeapLines,
+  parseSizedData,
+  type BinaryData,
+  type HeapLines
+} from './terms/heap-terms'
 import { ioError } from './indexer'
-import { parseLoadedModules, parseModule } from './modules'
-import { parseNodeConnection } from './node'
-import { parsePort } from './port'
-import { parseProcFields, parseStack, splitProcExtras } from './proc'
-import { parseScheduler } from './scheduler'
-import { explainSlogan } from './slogan'
-import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } from './tables'
-import { parseTimer } from './timer'
+import { parseLoadedModules, parseModule } from './sections/modules'
+import { parseNodeConnection } from './sections/node'
+import { parsePort } from './sections/port'
+import { parseProcFields, parseStack, splitProcExtras } from './sections/proc'
+import { parseScheduler } from './sections/scheduler'
+import { explainSlogan } from './sections/slogan'
+import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } from './sections/tables'
+import { parseTimer } from './sections/timer'
 import { decodeText, splitLines } from './text'
 
 /** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */

@@ -1,9 +1,9 @@
-import { connectNode, type NodeClient } from '../dist/client'
-import type { Term } from '../dist/etf/types'
+import { connectNode, type NodeClient } from '../erldist/client'
+import type { Term } from '../erldist/etf/types'
 import type { Connector, LiveClient } from './live-client'
 import { fromTerm, toTerm } from './term-adapter'
 
-/** The distribution client's connectNode (src/main/dist/client.ts). */
+/** The distribution client's connectNode (src/main/erldist/client.ts). */
 export type DistConnect = typeof connectNode
 
 function wrap(client: NodeClient): LiveClient {

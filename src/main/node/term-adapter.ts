@@ -1,4 +1,4 @@
-import { atom, binary, int, list, type Term } from '../dist/etf/types'
+import { atom, binary, int, list, type Term } from '../erldist/etf/types'
 import { Atom, Opaque, Tuple, type EVal } from './eval-value'
 import type { Arg } from './live-client'
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectNode, type NodeClient } from '../../../src/main/dist/client'
+import { connectNode, type NodeClient } from '../../../src/main/erldist/client'
 import {
   atom,
   binary,
@@ -10,8 +10,8 @@ import {
   list,
   tuple,
   type Term
-} from '../../../src/main/dist/etf'
-import { inFun } from '../../../src/main/dist/remote-eval'
+} from '../../../src/main/erldist/etf'
+import { inFun } from '../../../src/main/erldist/remote-eval'
 import { MESSAGES } from '../../../src/main/node/exprs'
 import { pidOf, SEEDED, seedMailbox } from '../../support/seeded-node'
 import { startNode, type ErlNode } from '../../support/erl-node'

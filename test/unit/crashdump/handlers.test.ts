@@ -8,9 +8,9 @@ import type { DumpProgress } from '../../../src/shared/contract/dump'
 import { dumpEventChannels, dumpRequestChannels } from '../../../src/shared/contract/dump'
 import { AppError } from '../../../src/main/app-error'
 import { createDumpHandlers } from '../../../src/main/crashdump/handlers'
-import { explainSlogan } from '../../../src/main/crashdump/slogan'
-import { HeapDecoder, parseHeapLines } from '../../../src/main/crashdump/heap-terms'
-import { printTerm } from '../../../src/main/crashdump/term-model'
+import { explainSlogan } from '../../../src/main/crashdump/sections/slogan'
+import { HeapDecoder, parseHeapLines } from '../../../src/main/crashdump/terms/heap-terms'
+import { printTerm } from '../../../src/main/crashdump/terms/term-model'
 
 let dir: string
 let dump: string

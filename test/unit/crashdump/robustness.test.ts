@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AppError } from '../../../src/main/app-error'
 import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
-import { printTerm } from '../../../src/main/crashdump/term-model'
+import { printTerm } from '../../../src/main/crashdump/terms/term-model'
 
 let dir: string
 let original: Buffer

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { atom, binary, int, list, NIL, tuple, type Term } from '../../../src/main/dist/etf/types'
+import { atom, binary, int, list, NIL, tuple, type Term } from '../../../src/main/erldist/etf/types'
 import { Atom, Opaque, Tuple } from '../../../src/main/node/eval-value'
 import { fromTerm, toTerm } from '../../../src/main/node/term-adapter'
 

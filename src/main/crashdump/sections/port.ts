@@ -1,6 +1,6 @@
 /** `=port:#Port<0.4>` sections. */
-import type { DumpPort } from '../../shared/contract/dump'
-import { firstValue, idsIn, keyValues, num } from './text'
+import type { DumpPort } from '../../../shared/contract/dump'
+import { firstValue, idsIn, keyValues, num } from '../text'
 
 export function portKind(driver: string | null, controls: string | null): DumpPort['kind'] {
   const d = (driver ?? '').toLowerCase()

@@ -1,7 +1,7 @@
 /** A whole `=proc:<pid>` section and the process's `proc_*` sections (split from one byte range). */
-import type { StackFrame } from '../../shared/contract/dump'
-import type { HeapDecoder } from './heap-terms'
-import { firstValue, idsIn, keyValues, splitLines } from './text'
+import type { StackFrame } from '../../../shared/contract/dump'
+import type { HeapDecoder } from '../terms/heap-terms'
+import { firstValue, idsIn, keyValues, splitLines } from '../text'
 
 export function parseProcFields(body: string): {
   fields: { key: string; value: string }[]

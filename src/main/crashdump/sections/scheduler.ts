@@ -1,6 +1,6 @@
 /** `=scheduler:N`, `=dirty_cpu_scheduler:N`, `=dirty_io_scheduler:N`, `=dirty_*_run_queue`. */
-import type { DumpScheduler } from '../../shared/contract/dump'
-import { num, splitLines } from './text'
+import type { DumpScheduler } from '../../../shared/contract/dump'
+import { num, splitLines } from '../text'
 
 export function parseScheduler(tag: string, id: string | null, body: string): DumpScheduler {
   const fields: { key: string; value: string }[] = []

@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decode, EtfDecodeError } from '../../../src/main/dist/etf'
-import { FrameParser, parseDistPayload } from '../../../src/main/dist/frames'
+import { decode, EtfDecodeError } from '../../../src/main/erldist/etf'
+import { FrameParser, parseDistPayload } from '../../../src/main/erldist/frames'
 import { AppError } from '../../../src/main/app-error'
 import { prng } from './prng'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { buildDistFrame, FrameParser, parseDistPayload, PASS_THROUGH } from '../../../src/main/dist/frames'
-import { atom, encode, int, termEquals, tuple, binary, type Term } from '../../../src/main/dist/etf'
+import { buildDistFrame, FrameParser, parseDistPayload, PASS_THROUGH } from '../../../src/main/erldist/frames'
+import { atom, encode, int, termEquals, tuple, binary, type Term } from '../../../src/main/erldist/etf'
 import { AppError } from '../../../src/main/app-error'
 
 function frame4(payload: Buffer): Buffer {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type ErlNode } from '../../support/erl-node'
-import { atom, connectNode, type NodeClient, type PidTerm } from '../../../src/main/dist/client'
-import type { IncomingExit, IncomingMessage } from '../../../src/main/dist/connection'
+import { atom, connectNode, type NodeClient, type PidTerm } from '../../../src/main/erldist/client'
+import type { IncomingExit, IncomingMessage } from '../../../src/main/erldist/connection'
 
 let node: ErlNode
 let c: NodeClient

@@ -1,9 +1,9 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DistConnection } from '../../../src/main/dist/connection'
-import { digest } from '../../../src/main/dist/handshake'
-import { FrameParser } from '../../../src/main/dist/frames'
-import * as F from '../../../src/main/dist/flags'
+import { DistConnection } from '../../../src/main/erldist/connection'
+import { digest } from '../../../src/main/erldist/handshake'
+import { FrameParser } from '../../../src/main/erldist/frames'
+import * as F from '../../../src/main/erldist/flags'
 
 /** A scripted stand-in for EPMD and a node on 127.0.0.1, to drive the handshake's refusal paths. */
 interface Script {

@@ -15,7 +15,7 @@ import {
   tuple,
   type NodeClient,
   type Term
-} from '../../../src/main/dist/client'
+} from '../../../src/main/erldist/client'
 
 let node: ErlNode
 let c: NodeClient

@@ -4,7 +4,7 @@
  * byte lengths in `A<len>:`, `F<len>:` and binary sizes line up. What the dump does not hold
  * becomes an explicit `missing` term.
  */
-import type { DumpTerm } from '../../shared/contract/dump'
+import type { DumpTerm } from '../../../shared/contract/dump'
 import { decodeEtf, formatFloat } from './etf'
 import { BINARY_PREVIEW_BYTES, binaryTerm, charListTerm } from './term-model'
 

@@ -1,10 +1,10 @@
 /**
  * A minimal external term format reader for the `E<size>:<data>` heap terms of a dump (funs,
  * references, external pids …) and for module attributes. Self-contained on purpose: the
- * distribution codec lives in src/main/dist.
+ * distribution codec lives in src/main/erldist.
  */
 import { inflateSync } from 'node:zlib'
-import type { DumpTerm } from '../../shared/contract/dump'
+import type { DumpTerm } from '../../../shared/contract/dump'
 import { binaryTerm, charListTerm } from './term-model'
 
 export interface EtfOptions {

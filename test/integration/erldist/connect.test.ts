@@ -11,7 +11,7 @@ import {
   asNumber,
   type NodeClient,
   type Term
-} from '../../../src/main/dist/client'
+} from '../../../src/main/erldist/client'
 
 const started: ErlNode[] = []
 const clients: NodeClient[] = []

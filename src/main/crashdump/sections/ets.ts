@@ -1,6 +1,6 @@
 /** `=ets:<owner>` sections. */
-import type { DumpEtsTable } from '../../shared/contract/dump'
-import { firstValue, keyValues, num } from './text'
+import type { DumpEtsTable } from '../../../shared/contract/dump'
+import { firstValue, keyValues, num } from '../text'
 
 export function parseEts(owner: string, body: string, wordSize: number): DumpEtsTable {
   const fields = keyValues(body)

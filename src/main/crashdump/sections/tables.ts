@@ -1,6 +1,11 @@
 /** `=memory`, `=hash_table:`, `=index_table:`, `=allocated_areas`. */
-import type { DumpAllocatedArea, DumpHashTable, DumpIndexTable, DumpMemory } from '../../shared/contract/dump'
-import { firstValue, keyValues, num } from './text'
+import type {
+  DumpAllocatedArea,
+  DumpHashTable,
+  DumpIndexTable,
+  DumpMemory
+} from '../../../shared/contract/dump'
+import { firstValue, keyValues, num } from '../text'
 
 export function parseMemory(body: string): DumpMemory {
   const kv = keyValues(body)

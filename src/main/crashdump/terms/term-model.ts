@@ -1,6 +1,6 @@
 /** Builders and a printer for the DumpTerm model (the shape terms take across IPC). */
-import type { DumpTerm } from '../../shared/contract/dump'
-import { printDumpTerm, type DumpPrintOptions } from '../../shared/dump-term-print'
+import type { DumpTerm } from '../../../shared/contract/dump'
+import { printDumpTerm, type DumpPrintOptions } from '../../../shared/dump-term-print'
 
 /** Bytes of a binary kept in a term (the rest is elided). */
 export const BINARY_PREVIEW_BYTES = 1024

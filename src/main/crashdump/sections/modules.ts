@@ -1,9 +1,9 @@
 /** `=loaded_modules` and `=mod:M` sections. */
-import type { DumpModule } from '../../shared/contract/dump'
-import { decodeEtf } from './etf'
-import { decodeBinaryData } from './heap-terms'
-import { printTerm } from './term-model'
-import { firstValue, keyValues, num } from './text'
+import type { DumpModule } from '../../../shared/contract/dump'
+import { decodeEtf } from '../terms/etf'
+import { decodeBinaryData } from '../terms/heap-terms'
+import { printTerm } from '../terms/term-model'
+import { firstValue, keyValues, num } from '../text'
 
 function attr(value: string | null, base64: boolean): string | null {
   if (!value) return null

@@ -1,6 +1,6 @@
 /** `=fun` sections. */
-import type { DumpFun } from '../../shared/contract/dump'
-import { firstValue, keyValues, num } from './text'
+import type { DumpFun } from '../../../shared/contract/dump'
+import { firstValue, keyValues, num } from '../text'
 
 export function parseFun(body: string): DumpFun {
   const kv = keyValues(body)

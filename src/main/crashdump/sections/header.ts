@@ -1,6 +1,6 @@
 /** The preamble after `=erl_crash_dump:V`: date, Slogan, System version, Compiled, Taints, Atoms, Calling Thread. */
-import type { DumpHeader } from '../../shared/contract/dump'
-import { splitLines } from './text'
+import type { DumpHeader } from '../../../shared/contract/dump'
+import { splitLines } from '../text'
 
 export function parseHeader(version: string, body: string, nodeName: string | null): DumpHeader {
   const lines = splitLines(body)

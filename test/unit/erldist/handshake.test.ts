@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import * as F from '../../../src/main/dist/flags'
+import * as F from '../../../src/main/erldist/flags'
 import {
   buildChallengeReply,
   buildSendName,
@@ -10,8 +10,8 @@ import {
   parseChallenge,
   parseStatus,
   statusError
-} from '../../../src/main/dist/handshake'
-import { parsePort2Resp } from '../../../src/main/dist/epmd'
+} from '../../../src/main/erldist/handshake'
+import { parsePort2Resp } from '../../../src/main/erldist/epmd'
 
 function challenge(
   flags: bigint,

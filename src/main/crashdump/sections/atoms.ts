@@ -1,5 +1,5 @@
 /** `=atoms`: one atom a line, newest first. */
-import { splitLines } from './text'
+import { splitLines } from '../text'
 
 export function parseAtoms(body: string): string[] {
   return splitLines(body)

@@ -1,6 +1,6 @@
 /** `=timer:<owner>` sections. */
-import type { DumpTimer } from '../../shared/contract/dump'
-import { firstValue, keyValues, num } from './text'
+import type { DumpTimer } from '../../../shared/contract/dump'
+import { firstValue, keyValues, num } from '../text'
 
 export function parseTimer(owner: string, body: string): DumpTimer {
   const kv = keyValues(body)

@@ -24,7 +24,7 @@ import {
   termEquals,
   tuple,
   type Term
-} from '../../../src/main/dist/etf'
+} from '../../../src/main/erldist/etf'
 
 const rt = (t: Term): Term => decode(encode(t))
 

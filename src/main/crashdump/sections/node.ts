@@ -1,6 +1,6 @@
 /** `=node:`, `=no_distribution`, `=visible_node:`, `=hidden_node:`, `=not_connected:`. */
-import type { DumpNodeConnection } from '../../shared/contract/dump'
-import { firstValue, keyValues } from './text'
+import type { DumpNodeConnection } from '../../../shared/contract/dump'
+import { firstValue, keyValues } from '../text'
 
 export function parseNodeConnection(tag: string, name: string, body: string): DumpNodeConnection {
   const fields = keyValues(body)

@@ -1,6 +1,6 @@
 /** `=allocator:NAME[I]` sections: every line kept, with current blocks and carriers sizes summed. */
-import type { DumpAllocatorInstance, DumpAllocatorSummary } from '../../shared/contract/dump'
-import { splitLines } from './text'
+import type { DumpAllocatorInstance, DumpAllocatorSummary } from '../../../shared/contract/dump'
+import { splitLines } from '../text'
 
 export function parseAllocator(id: string, body: string): DumpAllocatorInstance {
   const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(id)

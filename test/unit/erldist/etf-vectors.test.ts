@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { decode, encode, formatTerm, termEquals, type Term } from '../../../src/main/dist/etf'
+import { decode, encode, formatTerm, termEquals, type Term } from '../../../src/main/erldist/etf'
 
 const root = join(import.meta.dirname, '../../fixtures/vectors')
 

@@ -1,5 +1,5 @@
 /** What a slogan means, in plain words. */
-import type { SloganExplanation } from '../../shared/contract/dump'
+import type { SloganExplanation } from '../../../shared/contract/dump'
 
 function reasonIn(slogan: string, prefix: RegExp): string | null {
   const m = prefix.exec(slogan)
