@@ -1,6 +1,27 @@
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
+
+/**
+ * What each supported Electron major runs, so the bundles target exactly that (electron-vite 6
+ * knows majors up to 44 and would silently build Electron 45 for 44's Chromium and Node).
+ * Chromium from electron-to-chromium; Node from Electron's release notes (lower bound of the line).
+ * Bumping `electron` to a major that is not listed fails the build until a row is added here.
+ */
+const ELECTRON_RUNTIMES: Record<string, { chrome: string; node: string }> = {
+  '45': { chrome: 'chrome156', node: 'node24.11' }
+}
+const electronVersion = (
+  JSON.parse(readFileSync(resolve(__dirname, 'node_modules/electron/package.json'), 'utf8')) as {
+    version: string
+  }
+).version
+const runtime = ELECTRON_RUNTIMES[electronVersion.split('.')[0]]
+if (!runtime)
+  throw new Error(
+    `electron ${electronVersion} is installed but electron.vite.config.ts has no build targets for it: add its Chromium and Node to ELECTRON_RUNTIMES.`
+  )
 
 const alias = {
   '@renderer': resolve(__dirname, 'src/renderer/src'),
@@ -11,6 +32,7 @@ export default defineConfig({
   main: {
     resolve: { alias },
     build: {
+      target: runtime.node,
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
@@ -23,6 +45,7 @@ export default defineConfig({
   preload: {
     resolve: { alias },
     build: {
+      target: runtime.node,
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' }
@@ -34,6 +57,7 @@ export default defineConfig({
     resolve: { alias },
     plugins: [vue()],
     build: {
+      target: runtime.chrome,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }
     }
   }
