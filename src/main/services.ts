@@ -1,6 +1,7 @@
 import type { Emit, Handlers, HandlersOf } from '../shared/api'
 import type { AppApi, AppInfo } from '../shared/contract/app'
 import { AppError } from './app-error'
+import { shortHostname } from './erldist/node-name'
 import type { SecretStore } from './store/secrets'
 import { createDumpHandlers } from './crashdump/handlers'
 import { vettedUrl } from './external-links'
@@ -33,7 +34,8 @@ function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
       name: 'erlscope',
       version: APP_VERSION,
       platform: process.platform,
-      host: env.host
+      host: env.host,
+      shortHost: shortHostname()
     }),
     'app:pick-dump': async () => (env.pickDumpFile ? env.pickDumpFile() : null),
     'app:open-link': async (link) => {

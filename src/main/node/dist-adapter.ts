@@ -15,6 +15,7 @@ function wrap(client: NodeClient): LiveClient {
   })
   return {
     peer: client.peerName,
+    creation: client.peerCreation,
     async evaluate(source, bindings, timeoutMs) {
       const terms: Record<string, Term> = {}
       for (const [k, v] of Object.entries(bindings)) terms[k] = toTerm(v)

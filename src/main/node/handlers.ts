@@ -7,7 +7,7 @@ import * as C from './collectors'
 import { defaultCookiePresent, readDefaultCookie } from './cookie'
 import { connectorFrom, type DistConnect } from './dist-adapter'
 import { epmdNames } from '../erldist/epmd'
-import { shortHostname } from '../erldist/node-name'
+import { parseNodeName, shortHostname } from '../erldist/node-name'
 import type { Connector } from './live-client'
 import { Session } from './session'
 
@@ -21,6 +21,8 @@ export interface NodeHandlerEnv {
   connector?: Connector
   /** Reconnect backoff (tests shorten it). */
   backoffMs?: { first: number; max: number }
+  /** Background allocator reads (tests shorten it). */
+  allocatorIntervalMs?: number
 }
 
 export interface NodeHandlers {
@@ -57,8 +59,10 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'cookie:default': async () => ({ present: defaultCookiePresent() }),
 
     'node:connect': async (req): Promise<SessionInfo> => {
-      if (typeof req !== 'object' || req === null || typeof req.node !== 'string' || !req.node.includes('@'))
+      if (typeof req !== 'object' || req === null || typeof req.node !== 'string')
         throw new AppError('invalid_request', 'Give the node as name@host.')
+      // a bare name means a short-named node on this machine, as `erl -sname shop` does
+      const node = parseNodeName(req.node).full
       const saved = req.savedId === undefined ? undefined : store.get(req.savedId)
       if (req.savedId !== undefined && !saved)
         throw new AppError('not_found', 'That saved connection no longer exists.')
@@ -73,13 +77,14 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         )
       const intervalMs = validInterval(req.intervalMs ?? saved?.intervalMs)
       const s = await Session.open({
-        node: req.node.trim(),
+        node,
         cookie,
         intervalMs,
         savedId: saved?.id,
         connect: connector,
         emit: env.emit,
-        backoffMs: env.backoffMs
+        backoffMs: env.backoffMs,
+        allocatorIntervalMs: env.allocatorIntervalMs
       })
       sessions.set(s.id, s)
       if (saved) {
@@ -114,6 +119,8 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'node:process': async (id, pid) => C.process(session(id).live(), pid),
     'node:messages': async (id, pid, req) => C.messages(session(id).live(), pid, req ?? {}),
     'node:allocators': async (id) => C.allocators(session(id).live()),
+    'node:allocator-history': async (id, since) =>
+      session(id).allocatorHistory.since(typeof since === 'number' ? since : -Infinity),
 
     'connections:list': async () => store.list(),
     'connections:save': async (input) => {

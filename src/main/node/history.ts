@@ -1,4 +1,10 @@
-import { memoryCategories, type MemoryCategory, type MemorySample } from '../../shared/contract/node'
+import {
+  memoryCategories,
+  type AllocatorPoint,
+  type AllocatorReport,
+  type MemoryCategory,
+  type MemorySample
+} from '../../shared/contract/node'
 
 /** 24 h at one sample a second. */
 export const DEFAULT_HISTORY_CAPACITY = 86_400
@@ -11,6 +17,7 @@ export class MemoryHistory {
   readonly capacity: number
   private readonly t: Float64Array
   private readonly rtt: Float32Array
+  private readonly incarnation: Uint32Array
   private readonly columns: Float64Array[]
   private head = 0
   private count = 0
@@ -21,6 +28,7 @@ export class MemoryHistory {
     this.capacity = capacity
     this.t = new Float64Array(capacity)
     this.rtt = new Float32Array(capacity)
+    this.incarnation = new Uint32Array(capacity)
     this.columns = memoryCategories.map(() => new Float64Array(capacity))
   }
 
@@ -30,13 +38,19 @@ export class MemoryHistory {
 
   /** Bytes held by the columns (constant). */
   get byteLength(): number {
-    return this.t.byteLength + this.rtt.byteLength + this.columns.reduce((n, c) => n + c.byteLength, 0)
+    return (
+      this.t.byteLength +
+      this.rtt.byteLength +
+      this.incarnation.byteLength +
+      this.columns.reduce((n, c) => n + c.byteLength, 0)
+    )
   }
 
   push(sample: MemorySample): void {
     const i = this.head
     this.t[i] = sample.t
     this.rtt[i] = sample.rttMs
+    this.incarnation[i] = sample.incarnation
     memoryCategories.forEach((c, k) => (this.columns[k][i] = sample.values[c]))
     this.head = (i + 1) % this.capacity
     if (this.count < this.capacity) this.count++
@@ -50,7 +64,7 @@ export class MemoryHistory {
     const i = this.slot(n)
     const values = {} as Record<MemoryCategory, number>
     memoryCategories.forEach((c, k) => (values[c] = this.columns[k][i]))
-    return { t: this.t[i], rttMs: this.rtt[i], values }
+    return { t: this.t[i], rttMs: this.rtt[i], incarnation: this.incarnation[i], values }
   }
 
   latest(): MemorySample | undefined {
@@ -85,8 +99,15 @@ export class MemoryHistory {
     const buckets = Math.max(1, Math.floor(maxPoints))
     const per = Math.ceil(n / buckets)
     const out: MemorySample[] = []
-    for (let start = 0; start < n; start += per) {
-      const end = Math.min(n, start + per)
+    for (let start = 0; start < n;) {
+      let end = Math.min(n, start + per)
+      // a bucket never spans a restart: the series break stays where it happened
+      const first = this.incarnation[this.slot(from + start)]
+      for (let k = start + 1; k < end; k++)
+        if (this.incarnation[this.slot(from + k)] !== first) {
+          end = k
+          break
+        }
       const last = this.at(from + end - 1)
       for (let k = start; k < end - 1; k++) {
         const i = this.slot(from + k)
@@ -97,7 +118,50 @@ export class MemoryHistory {
         if (this.rtt[i] > last.rttMs) last.rttMs = this.rtt[i]
       }
       out.push(last)
+      start = end
     }
     return out
+  }
+}
+
+/** 24 h of allocator reads at one every 10 s. */
+export const DEFAULT_ALLOCATOR_CAPACITY = 8640
+
+/** Ring of allocator totals per type, read in the background by the session. */
+export class AllocatorHistory {
+  private readonly points: AllocatorPoint[] = []
+
+  constructor(readonly capacity = DEFAULT_ALLOCATOR_CAPACITY) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new RangeError('capacity must be a positive integer')
+  }
+
+  get size(): number {
+    return this.points.length
+  }
+
+  push(report: AllocatorReport, incarnation: number): AllocatorPoint {
+    const point: AllocatorPoint = {
+      t: report.takenAt,
+      incarnation,
+      byAllocator: Object.fromEntries(
+        report.byAllocator.map((a) => [a.allocator, { used: a.used, allocated: a.allocated }])
+      )
+    }
+    if (this.points.length >= this.capacity) this.points.shift()
+    this.points.push(point)
+    return point
+  }
+
+  /** Points with t > since, oldest first. */
+  since(since = -Infinity): AllocatorPoint[] {
+    let lo = 0
+    let hi = this.points.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.points[mid].t > since) hi = mid
+      else lo = mid + 1
+    }
+    return this.points.slice(lo)
   }
 }

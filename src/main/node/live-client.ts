@@ -10,6 +10,8 @@ export type Arg = number | boolean | { atom: string } | { binary: string } | Arg
 export interface LiveClient {
   /** Full name of the peer, `name@host`. */
   readonly peer: string
+  /** The peer's creation from the handshake: a restarted node gets a new one. */
+  readonly creation?: number
   /** `erl_eval:exprs/2` on the target (parsed once per connection), bindings by name. */
   evaluate(source: string, bindings: Record<string, Arg>, timeoutMs: number): Promise<EVal>
   /** `rpc:call(M, F, Args)` through rex. */

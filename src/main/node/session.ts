@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { Emit } from '../../shared/api'
-import type { MemorySample, SessionInfo, SessionState } from '../../shared/contract/node'
+import type { MemorySample, SessionInfo, SessionState, SystemOverview } from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import * as C from './collectors'
-import { MemoryHistory } from './history'
+import { AllocatorHistory, MemoryHistory } from './history'
 import type { Connector, LiveClient } from './live-client'
 
 export interface SessionOptions {
@@ -18,7 +18,13 @@ export interface SessionOptions {
   /** Reconnect backoff: first delay and ceiling (ms). */
   backoffMs?: { first: number; max: number }
   connectTimeoutMs?: number
+  /** Background allocator reads (default every 10 s). */
+  allocatorIntervalMs?: number
 }
+
+/** Uptime may look this much shorter than expected (clock steps, slow replies) without meaning a restart. */
+const UPTIME_SLACK_MS = 5000
+const DEFAULT_ALLOCATOR_INTERVAL_MS = 10_000
 
 /** Consecutive failed samples (timeouts on a live connection) before the session reconnects. */
 const MAX_SAMPLE_FAILURES = 3
@@ -35,6 +41,7 @@ function reason(error: unknown): string {
 export class Session {
   readonly id = randomUUID()
   readonly history: MemoryHistory
+  readonly allocatorHistory = new AllocatorHistory()
   private client: LiveClient | null = null
   private state: SessionState = 'reconnecting'
   private otpRelease = ''
@@ -48,6 +55,14 @@ export class Session {
   private sampleFailures = 0
   private generation = 0
   private snap: C.Snapshot | undefined
+  private incarnation = 1
+  private creation: number | undefined
+  /** The node's uptime at a moment of our clock, to tell a restart from a reconnect. */
+  private uptimeRef: { uptimeMs: number; at: number } | undefined
+  /** Our clock when the node last answered (a sample or the connect). */
+  private lastSeenAt = 0
+  private lostAt: number | undefined
+  private allocatorTimer: NodeJS.Timeout | undefined
 
   private constructor(private readonly opts: SessionOptions) {
     this.history = new MemoryHistory(opts.historyCapacity)
@@ -78,7 +93,9 @@ export class Session {
       intervalMs: this.opts.intervalMs,
       ...(this.rttMs !== undefined ? { rttMs: this.rttMs } : {}),
       connectedAt: this.connectedAt,
-      ...(this.lastError ? { error: this.lastError } : {})
+      ...(this.lastError ? { error: this.lastError } : {}),
+      incarnation: this.incarnation,
+      ...(this.lostAt !== undefined ? { lostAt: this.lostAt } : {})
     }
   }
 
@@ -106,8 +123,9 @@ export class Session {
     }
     client.onLost((why) => this.lost(client, why))
     this.client = client
+    let sys: SystemOverview
     try {
-      const sys = await C.system(client)
+      sys = await C.system(client)
       this.otpRelease = sys.otpRelease
       this.ertsVersion = sys.ertsVersion
     } catch (error) {
@@ -115,13 +133,35 @@ export class Session {
       await client.close().catch(() => undefined)
       throw error
     }
+    const now = Date.now()
+    if (this.restarted(client.creation, sys.uptimeMs)) {
+      this.incarnation++
+      // the snapshot holder died with the old VM
+      this.snap = undefined
+    }
+    this.creation = client.creation
+    this.uptimeRef = { uptimeMs: sys.uptimeMs, at: now }
+    this.lastSeenAt = now
     this.state = 'connected'
-    this.connectedAt = Date.now()
+    this.connectedAt = now
+    this.lostAt = undefined
     this.attempt = 0
     this.sampleFailures = 0
     this.lastError = undefined
     this.status()
     this.scheduleSample(0)
+    this.scheduleAllocators(0)
+  }
+
+  /**
+   * A new VM under the same name: the handshake's creation changed, or the uptime is shorter than
+   * the old VM's was when it last answered (uptime went backwards).
+   */
+  private restarted(creation: number | undefined, uptimeMs: number): boolean {
+    if (!this.uptimeRef) return false
+    if (creation !== undefined && this.creation !== undefined && creation !== this.creation) return true
+    const uptimeWhenLastSeen = this.uptimeRef.uptimeMs + (this.lastSeenAt - this.uptimeRef.at)
+    return uptimeMs + UPTIME_SLACK_MS < uptimeWhenLastSeen
   }
 
   private status(extra: { attempt?: number; retryInMs?: number } = {}): void {
@@ -131,6 +171,8 @@ export class Session {
       state: this.state,
       ...(this.rttMs !== undefined ? { rttMs: this.rttMs } : {}),
       ...(this.lastError ? { error: this.lastError } : {}),
+      incarnation: this.incarnation,
+      ...(this.lostAt !== undefined ? { lostAt: this.lostAt } : {}),
       ...extra
     })
   }
@@ -151,7 +193,8 @@ export class Session {
       const rttMs = Math.round((performance.now() - started) * 100) / 100
       this.rttMs = rttMs
       this.sampleFailures = 0
-      const sample: MemorySample = { t: Date.now(), rttMs, values }
+      const sample: MemorySample = { t: Date.now(), rttMs, incarnation: this.incarnation, values }
+      this.lastSeenAt = sample.t
       this.history.push(sample)
       this.opts.emit('node:sample', { sessionId: this.id, sample })
     } catch (error) {
@@ -167,10 +210,34 @@ export class Session {
     this.scheduleSample(Math.max(0, this.opts.intervalMs - elapsed))
   }
 
+  private scheduleAllocators(delay: number): void {
+    clearTimeout(this.allocatorTimer)
+    this.allocatorTimer = setTimeout(() => void this.sampleAllocators(), delay)
+  }
+
+  /** Allocator totals for the history chart, read whichever tab is open. */
+  private async sampleAllocators(): Promise<void> {
+    const client = this.client
+    if (!client || this.state !== 'connected') return
+    try {
+      const report = await C.allocators(client)
+      if (client !== this.client || this.state !== 'connected') return
+      this.allocatorHistory.push(report, this.incarnation)
+    } catch {
+      // the memory sampler notices a dead link; a failed read only leaves a gap in this chart
+      if (client !== this.client || this.state !== 'connected') return
+    }
+    this.scheduleAllocators(this.opts.allocatorIntervalMs ?? DEFAULT_ALLOCATOR_INTERVAL_MS)
+  }
+
   private lost(client: LiveClient, why: string): void {
     if (client !== this.client || this.state === 'closed') return
     this.client = null
     clearTimeout(this.sampleTimer)
+    clearTimeout(this.allocatorTimer)
+    // a round trip measured before the loss says nothing about the link now
+    this.rttMs = undefined
+    this.lostAt = Date.now()
     void client.close().catch(() => undefined)
     this.state = 'reconnecting'
     // the client's own reason already says 'The connection to … was lost: …'
@@ -213,6 +280,7 @@ export class Session {
     const snap = this.snap
     this.generation++
     clearTimeout(this.sampleTimer)
+    clearTimeout(this.allocatorTimer)
     clearTimeout(this.retryTimer)
     if (client && snap) await C.dropSnapshot(client, snap).catch(() => undefined)
     this.state = 'closed'

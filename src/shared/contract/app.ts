@@ -4,6 +4,8 @@ export interface AppInfo {
   platform: string
   /** 'electron' inside the desktop app, 'browser-harness' when the renderer runs in a test browser. */
   host: 'electron' | 'browser-harness'
+  /** This machine's short host name: what `erl -sname app` appends (`app@<shortHost>`). */
+  shortHost: string
 }
 
 /** Links the app may open in the user's browser: a closed set, never a URL from the renderer. */

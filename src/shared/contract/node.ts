@@ -53,6 +53,10 @@ export interface SessionInfo {
   connectedAt: number
   /** Last error in words (while reconnecting, or why it closed). */
   error?: string
+  /** 1 for the node first reached; +1 each time it came back as a new VM (restarted under the same name). */
+  incarnation: number
+  /** When the link was lost (ms since epoch), while reconnecting. */
+  lostAt?: number
 }
 
 /** A count against its limit; `warn` when above 80 % of the limit. */
@@ -90,6 +94,8 @@ export interface SystemOverview {
 export interface MemorySample {
   t: number
   rttMs: number
+  /** The node's incarnation when sampled (SessionInfo.incarnation): a change breaks the series. */
+  incarnation: number
   /** Bytes per category, in `memoryCategories` order. */
   values: Record<MemoryCategory, number>
 }
@@ -279,6 +285,13 @@ export interface AllocatorReport {
   takenAt: number
 }
 
+/** One background allocator read: carriers and blocks per allocator type (the chart's history). */
+export interface AllocatorPoint {
+  t: number
+  incarnation: number
+  byAllocator: Record<string, { used: number; allocated: number }>
+}
+
 export interface SavedConnection {
   id: string
   name: string
@@ -325,6 +338,8 @@ export interface NodeApi {
   'node:process': (sessionId: string, pid: string) => ProcessDetail
   'node:messages': (sessionId: string, pid: string, req?: MessagesRequest) => MessagesResult
   'node:allocators': (sessionId: string) => AllocatorReport
+  /** Allocator totals read in the background (every 10 s or so, whichever tab is open), oldest first. */
+  'node:allocator-history': (sessionId: string, since?: number) => AllocatorPoint[]
   'connections:list': () => SavedConnection[]
   'connections:save': (input: SaveConnectionInput) => SavedConnection
   'connections:delete': (id: string) => void
@@ -341,6 +356,8 @@ export interface NodeStatusEvent {
   attempt?: number
   retryInMs?: number
   error?: string
+  incarnation?: number
+  lostAt?: number
 }
 
 export interface NodeEvents {
@@ -365,6 +382,7 @@ export const nodeRequestChannels: Record<keyof NodeApi, true> = {
   'node:process': true,
   'node:messages': true,
   'node:allocators': true,
+  'node:allocator-history': true,
   'connections:list': true,
   'connections:save': true,
   'connections:delete': true,

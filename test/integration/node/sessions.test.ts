@@ -110,11 +110,28 @@ describe('sessions and saved connections', () => {
       userDataDir: dir,
       secrets: testSecretStore(dir),
       connector,
-      backoffMs: { first: 200, max: 1000 }
+      backoffMs: { first: 200, max: 1000 },
+      allocatorIntervalMs: 500
     })
-    const info = await api.handlers['node:connect']({ node: node.name, cookie: node.cookie, intervalMs: 300 })
+    // a bare name, as `erl -sname NAME` takes it: this host is added
+    const info = await api.handlers['node:connect']({
+      node: node.alive,
+      cookie: node.cookie,
+      intervalMs: 300
+    })
+    expect(info.node).toBe(node.name)
+    expect(info.incarnation).toBe(1)
     await until(() => samples >= 2, 'two samples')
+    // allocators are read in the background, though nobody asked for them
+    let allocs = await api.handlers['node:allocator-history'](info.sessionId)
+    for (let i = 0; i < 300 && allocs.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      allocs = await api.handlers['node:allocator-history'](info.sessionId)
+    }
+    expect(allocs.length).toBeGreaterThanOrEqual(2)
+    expect(allocs[0].byAllocator.eheap_alloc?.allocated).toBeGreaterThan(0)
     const before = await api.handlers['node:memory-history'](info.sessionId)
+    expect(before.every((s) => s.incarnation === 1)).toBe(true)
 
     node.kill()
     await until(() => statuses.some((s) => s.state === 'reconnecting'), 'reconnecting status')
@@ -131,6 +148,10 @@ describe('sessions and saved connections', () => {
     const after = await api.handlers['node:memory-history'](info.sessionId)
     expect(after.length).toBeGreaterThan(before.length)
     expect(after.slice(0, before.length)).toEqual(before)
+    // the node came back as a new VM under the same name: a new incarnation, not one history
+    expect((await api.handlers['node:sessions']())[0].incarnation).toBe(2)
+    expect(after.at(-1)?.incarnation).toBe(2)
+    expect(after.filter((s) => s.incarnation === 1).length).toBeGreaterThanOrEqual(before.length)
     expect((await api.handlers['node:sessions']())[0]).toMatchObject({
       state: 'connected',
       sessionId: info.sessionId

@@ -5,8 +5,8 @@ import { Session } from '../../../src/main/node/session'
 import type { Connector, LiveClient } from '../../../src/main/node/live-client'
 import { parseErlang } from './term-text'
 
-const SYSTEM =
-  parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,1},
+const systemWith = (uptimeMs: number): ReturnType<typeof parseErlang> =>
+  parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,${uptimeMs}},
   {process_count,1},{process_limit,10},{port_count,1},{port_limit,10},{atom_count,1},{atom_limit,10}]`)
 const MEMORY = parseErlang('[{total,100},{processes,40},{system,60},{binary,7}]')
 
@@ -16,6 +16,10 @@ function fakeNode() {
     down: false,
     connects: 0,
     cookies: [] as string[],
+    /** The handshake's creation (undefined: a client that does not know it). */
+    creation: 7 as number | undefined,
+    /** The node's uptime as the overview reports it. */
+    uptimeMs: 1,
     lose: undefined as undefined | ((why: string) => void)
   }
   const connect: Connector = async ({ cookie }) => {
@@ -24,7 +28,8 @@ function fakeNode() {
     if (state.down) throw Object.assign(new Error('node_not_found'), { code: 'node_not_found' })
     const client: LiveClient = {
       peer: 'a@h',
-      evaluate: async () => SYSTEM,
+      creation: state.creation,
+      evaluate: async () => systemWith(state.uptimeMs),
       call: async () => MEMORY,
       onLost: (l) => (state.lose = l),
       close: async () => undefined
@@ -90,5 +95,91 @@ describe('session', () => {
     await new Promise((r) => setTimeout(r, 300))
     expect(samples).toBe(after)
     expect(JSON.stringify(emitted)).not.toContain('SECRET')
+  })
+
+  async function openOn(
+    node: ReturnType<typeof fakeNode>,
+    statuses: NodeStatusEvent[] = []
+  ): Promise<Session> {
+    return Session.open({
+      node: 'a@h',
+      cookie: 'c',
+      intervalMs: 50,
+      connect: node.connect,
+      backoffMs: { first: 10, max: 20 },
+      historyCapacity: 1000,
+      emit: <E extends keyof Events>(event: E, payload: Events[E]) => {
+        if (event === 'node:status') statuses.push(payload as NodeStatusEvent)
+      }
+    })
+  }
+
+  async function dropAndReturn(session: Session, node: ReturnType<typeof fakeNode>): Promise<void> {
+    node.drop('socket closed')
+    expect(session.info().state).toBe('reconnecting')
+    await until(() => session.info().state === 'connected')
+    const n = session.history.size
+    await until(() => session.history.size > n)
+  }
+
+  it('a reconnect to the same VM keeps the incarnation', async () => {
+    const node = fakeNode()
+    node.state.uptimeMs = 3_600_000
+    const session = await openOn(node)
+    await until(() => session.history.size >= 2)
+    node.state.uptimeMs = 3_700_000
+    await dropAndReturn(session, node)
+    expect(session.info().incarnation).toBe(1)
+    expect(new Set(session.history.since().map((s) => s.incarnation))).toEqual(new Set([1]))
+    await session.close()
+  })
+
+  it('a new creation in the handshake is a new incarnation: samples after it carry it', async () => {
+    const node = fakeNode()
+    node.state.uptimeMs = 3_600_000
+    const statuses: NodeStatusEvent[] = []
+    const session = await openOn(node, statuses)
+    await until(() => session.history.size >= 2)
+    const before = session.history.size
+    node.state.creation = 8
+    node.state.uptimeMs = 3_700_000
+    await dropAndReturn(session, node)
+    expect(session.info().incarnation).toBe(2)
+    expect(statuses.at(-1)).toMatchObject({ state: 'connected', incarnation: 2 })
+    const list = session.history.since()
+    expect(list.slice(0, before).every((s) => s.incarnation === 1)).toBe(true)
+    expect(list.slice(before).every((s) => s.incarnation === 2)).toBe(true)
+    await session.close()
+  })
+
+  it('uptime going backwards is a new incarnation even without a creation', async () => {
+    const node = fakeNode()
+    node.state.creation = undefined
+    node.state.uptimeMs = 3_600_000
+    const session = await openOn(node)
+    await until(() => session.history.size >= 2)
+    node.state.uptimeMs = 2000
+    await dropAndReturn(session, node)
+    expect(session.info().incarnation).toBe(2)
+    await session.close()
+  })
+
+  it('forgets the round trip and says since when while the node is away', async () => {
+    const node = fakeNode()
+    const statuses: NodeStatusEvent[] = []
+    const session = await openOn(node, statuses)
+    await until(() => session.info().rttMs !== undefined)
+    node.state.down = true
+    node.drop('socket closed')
+    const info = session.info()
+    expect(info.rttMs).toBeUndefined()
+    expect(info.lostAt).toBeGreaterThan(0)
+    const reconnecting = statuses.filter((s) => s.state === 'reconnecting')
+    expect(reconnecting.length).toBeGreaterThan(0)
+    expect(reconnecting.every((s) => s.rttMs === undefined && typeof s.lostAt === 'number')).toBe(true)
+    node.state.down = false
+    await until(() => session.info().state === 'connected')
+    expect(session.info().lostAt).toBeUndefined()
+    await session.close()
   })
 })
