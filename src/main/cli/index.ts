@@ -1,13 +1,24 @@
 import { AppError } from '../app-error'
 import { parseArgs, type CliCommand, type CliIo } from './command'
+import { categoryCommands } from './category-commands'
 import { dumpCommands } from './dump-commands'
 import { liveCommands } from './live-commands'
 import { nodeCommands } from './node-commands'
 import { APP_VERSION } from '../version'
 
-const commands: CliCommand[] = [...nodeCommands, ...liveCommands, ...dumpCommands]
+const commands: CliCommand[] = [...nodeCommands, ...liveCommands, ...categoryCommands, ...dumpCommands]
 
-const VALUE_FLAGS = ['cookie', 'host', 'by', 'limit', 'timeout', 'top']
+const VALUE_FLAGS = [
+  'cookie',
+  'host',
+  'by',
+  'limit',
+  'timeout',
+  'top',
+  'window-ms',
+  'max-processes',
+  'max-ms'
+]
 
 function help(): string {
   const width = Math.max(12, ...commands.map((c) => c.usage.length))

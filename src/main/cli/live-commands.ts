@@ -7,7 +7,8 @@ import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
 
-async function withClient<T>(
+/** Connects through `connect`, runs `run`, always closes. */
+export async function withClient<T>(
   connect: Connector,
   args: ParsedArgs,
   io: CliIo,
@@ -30,7 +31,8 @@ async function withClient<T>(
 const bytes = humanBytes
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`
 
-function table(header: string[], rows: string[][], right: Set<number>): string {
+/** A plain-text table; `right` holds the indexes of right-aligned columns. */
+export function table(header: string[], rows: string[][], right: Set<number>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]): string =>
     cells

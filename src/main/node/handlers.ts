@@ -3,6 +3,7 @@ import type { NodeApi, SessionInfo } from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import { ConnectionStore, validInterval } from '../store/connections'
 import type { SecretStore } from '../store/secrets'
+import { createCategoryHandlers } from './categories-handlers'
 import * as C from './collectors'
 import { defaultCookiePresent, readDefaultCookie } from './cookie'
 import { connectorFrom, type DistConnect } from './dist-adapter'
@@ -121,6 +122,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'node:allocators': async (id) => C.allocators(session(id).live()),
     'node:allocator-history': async (id, since) =>
       session(id).allocatorHistory.since(typeof since === 'number' ? since : -Infinity),
+    ...createCategoryHandlers((id) => session(id).live()),
 
     'connections:list': async () => store.list(),
     'connections:save': async (input) => {

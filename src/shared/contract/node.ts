@@ -5,6 +5,8 @@
  * node's own text (`<0.123.0>`); cookies never cross it (saved connections say `hasCookie`).
  */
 
+import { categoriesRequestChannels, type CategoriesApi } from './categories'
+
 /** `erlang:memory()` categories, in this order everywhere (history columns, charts). */
 export const memoryCategories = [
   'total',
@@ -317,7 +319,8 @@ export interface SaveConnectionInput {
   storePlaintext?: boolean
 }
 
-export interface NodeApi {
+/** The per-category views (ETS, ports, binary leak, atoms and code, churn) are in categories.ts. */
+export interface NodeApi extends CategoriesApi {
   /** Nodes registered in EPMD on `host` (default localhost). */
   'epmd:names': (host?: string) => EpmdNode[]
   /** Whether ~/.erlang.cookie exists (its value never leaves main). */
@@ -369,6 +372,7 @@ export interface NodeEvents {
 }
 
 export const nodeRequestChannels: Record<keyof NodeApi, true> = {
+  ...categoriesRequestChannels,
   'epmd:names': true,
   'cookie:default': true,
   'node:connect': true,

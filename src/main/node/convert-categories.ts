@@ -1,0 +1,192 @@
+import type {
+  AtomsAndCode,
+  BinLeakRow,
+  ChurnGroup,
+  EtsRow,
+  ModuleRow,
+  Owner,
+  PortRow
+} from '../../shared/contract/categories'
+import { mfaText } from './convert'
+import { Atom, atom, bool, isAtom, list, num, numOrNull, props, text, tuple, type EVal } from './eval-value'
+import { moduleName, registeredName } from './names'
+
+/** Pure conversions of the exprs-categories.ts results to contract rows. */
+
+const textOrNull = (v: EVal | undefined): string | null => (v instanceof Uint8Array ? text(v) : null)
+const nameOrNull = (v: EVal | undefined): string | null =>
+  v instanceof Atom && v.name !== 'undefined' ? registeredName(v.name) : null
+
+/** `{PidText, Name | undefined, Label | undefined}` or `undefined`. */
+export function owner(v: EVal | undefined): Owner | null {
+  if (v === undefined || isAtom(v)) return null
+  const [pid, name, label] = tuple(v, 3)
+  return { pid: text(pid), registeredName: nameOrNull(name), label: textOrNull(label) }
+}
+
+/** How an owner reads in one line: name, else label, else pid. */
+export function ownerText(o: Owner | null): string {
+  if (!o) return ''
+  return o.registeredName ?? o.label ?? o.pid
+}
+
+export function etsRow(v: EVal): EtsRow {
+  const [id, name, named, own, type, protection, size, mem, growth, compressed] = tuple(v, 10)
+  return {
+    id: text(id),
+    name: isAtom(name) ? atom(name) : text(name),
+    named: bool(named),
+    owner: owner(own),
+    type: atom(type),
+    protection: atom(protection),
+    size: num(size),
+    memoryBytes: num(mem),
+    growthBytes: num(growth),
+    compressed: bool(compressed)
+  }
+}
+
+export interface RawEts {
+  tableCount: number
+  tablesBytes: number
+  memoryEts: number
+  wordSize: number
+  rows: EtsRow[]
+}
+
+export function etsScan(v: EVal): RawEts {
+  const [count, sum, mem, ws, rows] = tuple(v, 5)
+  return {
+    tableCount: num(count),
+    tablesBytes: num(sum),
+    memoryEts: num(mem),
+    wordSize: num(ws),
+    rows: list(rows).map(etsRow)
+  }
+}
+
+const stat = (stats: Map<string, EVal[]>, k: string): number | null => numOrNull(stats.get(k)?.[0])
+
+export function portRow(v: EVal): PortRow {
+  const [port, name, osPid, distNode, own, queue, mem, input, output, peer, local, stats, growth] = tuple(
+    v,
+    13
+  )
+  const driver = text(name)
+  const st = props(stats)
+  const dist = isAtom(distNode) && distNode.name !== 'undefined' ? distNode.name : null
+  const spawned = typeof osPid === 'number'
+  const inet = st.size > 0 || driver.endsWith('_inet')
+  return {
+    port: text(port),
+    kind: dist !== null ? 'dist' : spawned ? 'spawn' : driver,
+    detail: dist ?? (spawned ? driver : null),
+    owner: owner(own),
+    queueBytes: numOrNull(queue) ?? 0,
+    memoryBytes: numOrNull(mem) ?? 0,
+    input: numOrNull(input) ?? 0,
+    output: numOrNull(output) ?? 0,
+    peer: textOrNull(peer),
+    local: textOrNull(local),
+    sendPending: inet ? stat(st, 'send_pend') : null,
+    recvOct: inet ? stat(st, 'recv_oct') : null,
+    sendOct: inet ? stat(st, 'send_oct') : null,
+    growthBytes: num(growth)
+  }
+}
+
+export function portScan(v: EVal): { portCount: number; socketCount: number; rows: PortRow[] } {
+  const [ports, socks, rows] = tuple(v, 3)
+  return { portCount: num(ports), socketCount: num(socks), rows: list(rows).map(portRow) }
+}
+
+export interface RawBinLeak {
+  scanned: number
+  processCount: number
+  stoppedEarly: boolean
+  freedBytes: number
+  memoryBinaryBefore: number
+  memoryBinaryAfter: number
+  elapsedMs: number
+  rows: BinLeakRow[]
+}
+
+export function binLeak(v: EVal): RawBinLeak {
+  const [scanned, count, early, freed, before, after, elapsed, rows] = tuple(v, 8)
+  return {
+    scanned: num(scanned),
+    processCount: num(count),
+    stoppedEarly: bool(early),
+    freedBytes: num(freed),
+    memoryBinaryBefore: num(before),
+    memoryBinaryAfter: num(after),
+    elapsedMs: num(elapsed),
+    rows: list(rows).map((r) => {
+      const [pid, name, ic, own, b, a] = tuple(r, 6)
+      const o = owner(own)
+      return {
+        pid: text(pid),
+        registeredName: nameOrNull(name),
+        initialCall: mfaText(ic),
+        label: o?.label ?? null,
+        beforeBytes: num(b),
+        afterBytes: num(a),
+        freedBytes: num(b) - num(a)
+      }
+    })
+  }
+}
+
+/** `system_info(loaded)` prints Elixir modules quoted: `'Elixir.Foo'`. */
+const moduleText = (v: EVal): string => moduleName(text(v).replace(/^'(.*)'$/, '$1'))
+
+function moduleRow(v: EVal): ModuleRow {
+  const [m, bytes, old] = tuple(v, 3)
+  return { module: moduleText(m), bytes: num(bytes), oldBytes: num(old) }
+}
+
+export function atomsAndCode(v: EVal, takenAt: number): AtomsAndCode {
+  const [count, limit, atomB, atomUsed, code, modCount, mods, old] = tuple(v, 8)
+  return {
+    atomCount: num(count),
+    atomLimit: num(limit),
+    atomBytes: num(atomB),
+    atomUsedBytes: num(atomUsed),
+    codeBytes: num(code),
+    moduleCount: num(modCount),
+    modules: list(mods).map(moduleRow),
+    oldCode: list(old).map(moduleRow),
+    takenAt
+  }
+}
+
+export interface RawChurn {
+  before: number
+  after: number
+  born: number
+  died: number
+  grouped: number
+  byInitialCall: ChurnGroup[]
+  byParent: ChurnGroup[]
+}
+
+export function churn(v: EVal): RawChurn {
+  const [before, after, born, died, grouped, byIc, byParent] = tuple(v, 7)
+  return {
+    before: num(before),
+    after: num(after),
+    born: num(born),
+    died: num(died),
+    grouped: num(grouped),
+    byInitialCall: list(byIc).map((g) => {
+      const [ic, c, b] = tuple(g, 3)
+      return { key: mfaText(ic) ?? '?', count: num(c), born: num(b) }
+    }),
+    byParent: list(byParent).map((g) => {
+      const [own, b] = tuple(g, 2)
+      const o = owner(own)
+      const key = o ? (o.registeredName ?? o.label ?? o.pid) : '?'
+      return { key: o && key !== o.pid ? `${key} ${o.pid}` : key, count: num(b), born: num(b) }
+    })
+  }
+}

@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseArgs, type CliIo } from '../../../src/main/cli/command'
+import { makeCategoryCommands } from '../../../src/main/cli/category-commands'
+import { createNodeHandlers, type NodeHandlers } from '../../../src/main/node/handlers'
+import type { Connector } from '../../../src/main/node/live-client'
+import { startNode, type ErlNode } from '../../support/erl-node'
+import {
+  CULPRITS,
+  seedAtomLeak,
+  seedBinLeak,
+  seedGrowingEts,
+  seedStuckSocket
+} from '../../support/seeded-categories'
+import { SEEDED, pidOf, seedBinHolder, seedChurner } from '../../support/seeded-node'
+import { testSecretStore } from '../../support/test-secrets'
+import { bridgeConnector } from './erl-bridge'
+import { liveConnector } from './live-connector'
+
+/**
+ * Each memory category's view against a real node seeded with that category's problem: the
+ * culprit comes first, with the node's own numbers (ets:info, port_info, process_info).
+ */
+const connector: Connector = liveConnector() ?? bridgeConnector()
+
+async function num(node: ErlNode, expr: string): Promise<number> {
+  return Number(await node.eval(expr))
+}
+
+async function until(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+describe('category views on a seeded node', () => {
+  let node: ErlNode
+  let dir: string
+  let api: NodeHandlers
+  let sid: string
+
+  beforeAll(async () => {
+    node = await startNode()
+    await Promise.all([
+      seedGrowingEts(node),
+      seedStuckSocket(node),
+      seedBinLeak(node),
+      seedBinHolder(node),
+      seedAtomLeak(node),
+      seedChurner(node)
+    ])
+    dir = mkdtempSync(join(tmpdir(), 'erlscope-categories-'))
+    api = createNodeHandlers({
+      emit: () => undefined,
+      userDataDir: dir,
+      secrets: testSecretStore(dir),
+      connector
+    })
+    sid = (await api.handlers['node:connect']({ node: node.name, cookie: node.cookie })).sessionId
+  })
+
+  afterAll(async () => {
+    await api?.dispose()
+    await node?.stop()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('ETS by memory names the growing table first, in bytes, with its owner', async () => {
+    await until(
+      async () => (await num(node, `ets:info(${CULPRITS.etsTable}, memory)`)) > 200_000,
+      'the table to grow'
+    )
+    const page = await api.handlers['node:ets'](sid, { sortBy: 'memory', limit: 5 })
+    const top = page.rows[0]
+    expect(top.name).toBe(CULPRITS.etsTable)
+    expect(top.owner?.registeredName).toBe(CULPRITS.etsOwner)
+    expect(top.owner?.pid).toBe(await pidOf(node, CULPRITS.etsOwner))
+    expect(top.type).toBe('set')
+    expect(top.protection).toBe('public')
+    const words = await num(node, `ets:info(${CULPRITS.etsTable}, memory)`)
+    const wordSize = await num(node, 'erlang:system_info(wordsize)')
+    // the table grows between the two reads: the view's figure lies between the node's before and after
+    expect(top.memoryBytes).toBeLessThanOrEqual(words * wordSize)
+    expect(top.memoryBytes).toBeGreaterThan(200_000)
+    expect(page.wordSize).toBe(wordSize)
+    expect(page.tableCount).toBe(await num(node, 'length(ets:all())'))
+    expect(page.tablesBytes).toBeGreaterThan(0)
+    expect(page.tablesBytes).toBeLessThanOrEqual(page.memoryEts)
+    expect(page.rows.length).toBe(5)
+  })
+
+  it('ETS by growth puts the growing table first and previews at most the asked objects', async () => {
+    const page = await api.handlers['node:ets'](sid, { sortBy: 'growth', limit: 3, windowMs: 600 })
+    expect(page.rows[0].name).toBe(CULPRITS.etsTable)
+    expect(page.rows[0].growthBytes).toBeGreaterThan(0)
+    const preview = await api.handlers['node:ets-contents'](sid, { id: page.rows[0].id, limit: 7 })
+    expect(preview.readable).toBe(true)
+    expect(preview.objects).toHaveLength(7)
+    expect(preview.objects[0].text).toMatch(/^\{\d+,\[1,2,3,/)
+    await expect(api.handlers['node:ets-contents'](sid, { id: page.rows[0].id, limit: 51 })).rejects.toThrow(
+      /limit/
+    )
+  })
+
+  it('ports by queue name the TCP socket whose peer never reads, with send_pend', async () => {
+    await until(
+      async () =>
+        (await num(
+          node,
+          `{links, Ls} = erlang:process_info(whereis(${CULPRITS.tcpSender}), links), lists:max([element(2, erlang:port_info(P, queue_size)) || P <- Ls, is_port(P)])`
+        )) >
+        8 * 1024 * 1024,
+      'the send queue to pass 8 MB'
+    )
+    const page = await api.handlers['node:ports'](sid, { sortBy: 'queue', limit: 5 })
+    const top = page.rows[0]
+    expect(top.kind).toBe('tcp_inet')
+    expect(top.owner?.registeredName).toBe(CULPRITS.tcpSender)
+    expect(top.queueBytes).toBeGreaterThan(8 * 1024 * 1024)
+    expect(top.sendPending).toBeGreaterThan(8 * 1024 * 1024)
+    expect(top.peer).toMatch(/^127\.0\.0\.1:\d+$/)
+    const nodeQueue = await num(node, `element(2, erlang:port_info(list_to_port("${top.port}"), queue_size))`)
+    expect(top.queueBytes).toBe(nodeQueue)
+    // the probe erl that asks adds its own distribution port
+    const nodePorts = await num(node, 'length(erlang:ports())')
+    expect(page.portCount).toBeGreaterThanOrEqual(nodePorts - 1)
+    expect(page.portCount).toBeLessThanOrEqual(nodePorts)
+    const byOutput = await api.handlers['node:ports'](sid, { sortBy: 'output', limit: 500 })
+    expect(byOutput.rows.find((r) => r.kind === 'dist')?.detail).toMatch(/@/)
+    expect(byOutput.rows.find((r) => r.port === top.port)).toBeDefined()
+  })
+
+  it('the binary-leak check refuses without consent, then ranks the process GC frees first', async () => {
+    await expect(api.handlers['node:bin-leak'](sid, { confirm: false })).rejects.toThrow(
+      /garbage-collects every process/
+    )
+    const before = await num(
+      node,
+      `{binary, Bs} = erlang:process_info(whereis(${CULPRITS.binLeaker}), binary), lists:sum([S || {_, S, _} <- Bs])`
+    )
+    expect(before).toBeGreaterThanOrEqual(32 * 1024 * 1024)
+    const r = await api.handlers['node:bin-leak'](sid, { confirm: true, limit: 10 })
+    expect(r.rows[0].registeredName).toBe(CULPRITS.binLeaker)
+    expect(r.rows[0].beforeBytes).toBe(before)
+    expect(r.rows[0].freedBytes).toBe(before)
+    expect(r.rows.map((x) => x.registeredName)).not.toContain(SEEDED.binHolder)
+    expect(r.stoppedEarly).toBe(false)
+    expect(r.scanned).toBeGreaterThan(10)
+    const after = await num(
+      node,
+      `{binary, Bs} = erlang:process_info(whereis(${CULPRITS.binLeaker}), binary), lists:sum([S || {_, S, _} <- Bs])`
+    )
+    expect(after).toBe(0)
+  })
+
+  it('the binary-leak check stops at its process cap', async () => {
+    const r = await api.handlers['node:bin-leak'](sid, { confirm: true, maxProcesses: 5 })
+    expect(r.scanned).toBe(5)
+    expect(r.stoppedEarly).toBe(true)
+  })
+
+  it('atoms grow between two reads; modules come largest first with the node total', async () => {
+    const a = await api.handlers['node:atoms-code'](sid, 10)
+    await new Promise((r) => setTimeout(r, 500))
+    const b = await api.handlers['node:atoms-code'](sid, 10)
+    expect(b.atomCount).toBeGreaterThan(a.atomCount)
+    expect(b.atomLimit).toBe(await num(node, 'erlang:system_info(atom_limit)'))
+    expect(b.modules).toHaveLength(10)
+    expect(b.modules[0].bytes).toBeGreaterThanOrEqual(b.modules[1].bytes)
+    expect(b.moduleCount).toBe(await num(node, 'length(code:all_loaded())'))
+    expect(b.codeBytes).toBeGreaterThan(0)
+  })
+
+  it('churn names the spawner as the parent of the newborns', async () => {
+    const r = await api.handlers['node:churn'](sid, { windowMs: 1000 })
+    expect(r.born).toBeGreaterThan(0)
+    expect(r.died).toBeGreaterThan(20)
+    expect(r.byParent[0].key).toContain(SEEDED.churner)
+    expect(r.byInitialCall.length).toBeGreaterThan(3)
+  })
+
+  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const cmd = makeCategoryCommands(connector).find((c) => c.name === argv[0])
+    if (!cmd) throw new Error(`no command ${argv[0]}`)
+    let out = ''
+    let err = ''
+    const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: {} }
+    const args = parseArgs(
+      [...argv.slice(1), '--cookie', node.cookie],
+      ['cookie', 'by', 'limit', 'window-ms']
+    )
+    return { code: await cmd.run(args, io), out, err }
+  }
+
+  it('erlscope ets / ports --json give the documented fields, culprit first', async () => {
+    const e = await cli(['ets', node.name, '--json', '--limit', '3'])
+    expect(e.code).toBe(0)
+    const ets = JSON.parse(e.out) as { rows: Record<string, unknown>[] }
+    expect(ets.rows[0]).toMatchObject({ name: CULPRITS.etsTable, ownerName: CULPRITS.etsOwner, type: 'set' })
+    for (const k of ['name', 'id', 'owner', 'ownerName', 'type', 'size', 'memoryBytes'])
+      expect(ets.rows[0]).toHaveProperty(k)
+    const p = await cli(['ports', node.name, '--json', '--by', 'queue', '--limit', '3'])
+    expect(p.code).toBe(0)
+    const ports = JSON.parse(p.out) as { rows: Record<string, unknown>[] }
+    expect(ports.rows[0]).toMatchObject({ kind: 'tcp_inet', ownerName: CULPRITS.tcpSender })
+    for (const k of [
+      'port',
+      'kind',
+      'owner',
+      'ownerName',
+      'queueBytes',
+      'memoryBytes',
+      'input',
+      'output',
+      'peer',
+      'sendPending'
+    ])
+      expect(ports.rows[0]).toHaveProperty(k)
+    const text = await cli(['ets', node.name, '--by', 'size'])
+    expect(text.out.split('\n')[1]).toContain(CULPRITS.etsTable)
+  })
+
+  it('erlscope bin-leak explains itself and does nothing without --yes', async () => {
+    const r = await cli(['bin-leak', node.name])
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/garbage-collects every process.*--yes/s)
+    const y = await cli(['bin-leak', node.name, '--yes', '--json'])
+    expect(y.code).toBe(0)
+    expect(JSON.parse(y.out)).toHaveProperty('scanned')
+  })
+})
