@@ -109,6 +109,7 @@ export function printDumpTerm(term: DumpTerm, options: DumpPrintOptions = {}): s
       case 'tuple':
         push('{')
         seq(t.items)
+        if (t.more) push(`${t.items.length > 0 ? ',' : ''}…‹${t.more.toLocaleString('en-US')} more›`)
         return push('}')
       case 'list':
         push('[')

@@ -49,6 +49,7 @@ function reportJson(s: DumpSummary): unknown {
     wordSize: s.header.wordSize,
     explanation: s.explanation,
     truncated: s.truncated,
+    warnings: s.warnings,
     memory: Object.fromEntries(memoryCategories.map((k) => [k, s.memory[k]])),
     counts: {
       processes: s.counts.processes,
@@ -85,6 +86,7 @@ function reportText(s: DumpSummary, top: number): string {
   const mem = (v: number | null): string => (v === null ? '?' : fmtBytes(v))
   out.push(`Crash dump ${s.path} (${fmtBytes(s.size)}, format ${h.dumpVersion})`)
   if (s.truncated) out.push('', `!! TRUNCATED: ${s.truncated.message}`)
+  for (const w of s.warnings) out.push('', `!! DAMAGED: ${w}`)
   out.push(
     '',
     `Created:        ${h.created ?? '?'}`,

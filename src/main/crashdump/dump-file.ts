@@ -24,6 +24,7 @@ import type {
 } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { parseAllocator, summarizeAllocators } from './sections/allocator'
+import { memoryAnomalies, procAnomalies } from './sections/anomalies'
 import { parseAtoms } from './sections/atoms'
 import { findSection, sectionsWithTag, type DumpIndex } from './dump-index'
 import { parseEts } from './sections/ets'
@@ -50,6 +51,7 @@ import { decodeText, splitLines } from './text'
 /** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */
 const SECTION_READ_CAP = 64 << 20
 const BINARY_READ_CAP = 1 << 20
+const TERM_TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
 export class DumpFile {
   private fh: FileHandle | null = null
@@ -383,8 +385,8 @@ export class DumpFile {
       dictionary = []
       for (const line of splitLines(extras.get('proc_dictionary') ?? '')) {
         const t = dec.safe(() => dec.term(line))
-        if (t.kind === 'tuple' && t.items.length === 2)
-          dictionary.push({ key: t.items[0], value: t.items[1] })
+        if (t.kind === 'tuple' && t.items.length + (t.more ?? 0) === 2)
+          dictionary.push({ key: t.items[0], value: t.items[1] ?? TERM_TOO_LARGE })
         else
           dictionary.push({
             key: t,
@@ -678,6 +680,7 @@ export class DumpFile {
       header,
       explanation,
       truncated: trunc,
+      warnings: [...procAnomalies(p), ...memoryAnomalies(memory)],
       memory,
       counts: {
         processes: n,

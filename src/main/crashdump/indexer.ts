@@ -665,14 +665,15 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
       const buf = bufs[cur]
       if (pos === 0) {
         const h = buf.subarray(head, head + Math.min(got, MAGIC.length))
-        if (
-          latin1(h, 0, h.length) !== MAGIC.slice(0, h.length) ||
-          (h.length < MAGIC.length && size > h.length)
-        )
-          throw new AppError(
-            'not_a_dump',
-            `${path} is not an Erlang crash dump: ${describeNonDump(buf.subarray(head, head + Math.min(got, 64)))}.`
-          )
+        const start = latin1(h, 0, h.length)
+        if (start !== MAGIC) {
+          // a file shorter than the magic line is not a dump, even when it is a prefix of one
+          const why =
+            start === MAGIC.slice(0, h.length)
+              ? `it stops after ${h.length} bytes, inside the "${MAGIC}" line a dump begins with`
+              : describeNonDump(buf.subarray(head, head + Math.min(got, 64)))
+          throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: ${why}.`)
+        }
       }
       let data: Buffer
       let base: number
@@ -697,8 +698,11 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
       options.onProgress?.(pos, size)
     }
     if (pos === 0) throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: the file is empty.`)
-    if (builder.version === '' && builder.count === 0)
-      throw new AppError('not_a_dump', `${path} is not an Erlang crash dump.`)
+    if (!/^\d+\.\d+/.test(builder.version))
+      throw new AppError(
+        'not_a_dump',
+        `${path} is not an Erlang crash dump: its first line has no dump version after "${MAGIC}".`
+      )
     for (const row of builder.deferred) {
       const idx = builder.finishRowRange(row)
       const len = Math.min(idx.end - idx.body, 64 << 20)

@@ -161,7 +161,8 @@ export type DumpTerm =
   | { kind: 'float'; value: string }
   | { kind: 'atom'; name: string }
   | { kind: 'nil' }
-  | { kind: 'tuple'; items: DumpTerm[] }
+  /** `more` counts elements left out (a tuple too large to decode whole). */
+  | { kind: 'tuple'; items: DumpTerm[]; more?: number }
   /** A proper list when `tail` is absent; `more` counts elements left out. */
   | { kind: 'list'; items: DumpTerm[]; tail?: DumpTerm; more?: number }
   /** A list of printable character codes, shown as a string. */
@@ -457,6 +458,11 @@ export interface DumpSummary {
   header: DumpHeader
   explanation: SloganExplanation
   truncated: DumpTruncation | null
+  /**
+   * What a real VM never writes, found in this dump (negative or impossibly large numbers, a
+   * process dumped twice): the dump was damaged or edited. Empty for a sound dump.
+   */
+  warnings: string[]
   memory: DumpMemory
   counts: DumpCounts
   /** Limits known from the dump (`=index_table:atom_tab` limit …). */

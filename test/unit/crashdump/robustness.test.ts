@@ -161,6 +161,79 @@ describe('the small OTP 25 fixture', () => {
   })
 })
 
+describe('values a real VM never writes (edited bytes of the real fixture)', () => {
+  const text = (): string => original.toString('latin1')
+  const edit = (from: string, to: string): Buffer => {
+    expect(text()).toContain(from)
+    return Buffer.from(text().replace(from, to), 'latin1')
+  }
+
+  it('a sound dump has no warnings', async () => {
+    const d = await DumpFile.open(await indexDumpFile(path))
+    try {
+      expect((await d.summary('t')).warnings).toEqual([])
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('flags a negative Stack+heap and an impossible message queue length', async () => {
+    const once = edit(
+      '=proc:<0.0.0>\nState: Waiting\nName: init\nSpawned as: erl_init:start/2\nSpawned by: []\nMessage queue length: 0\n',
+      '=proc:<0.0.0>\nState: Waiting\nName: init\nSpawned as: erl_init:start/2\nSpawned by: []\nMessage queue length: 99999999999999999999\n'
+    )
+    const bytes = Buffer.from(
+      once.toString('latin1').replace('Stack+heap: 233\n', 'Stack+heap: -233\n'),
+      'latin1'
+    )
+    const d = await openBytes('negative.dump', bytes)
+    try {
+      const s = await d.summary('t')
+      expect(s.warnings).toHaveLength(2)
+      expect(s.warnings.find((w) => w.includes('Stack+heap'))).toMatch(
+        /1 process has a negative “Stack\+heap” \(<0\.1\.0>\)/
+      )
+      expect(s.warnings.find((w) => w.includes('Message queue length'))).toMatch(
+        /impossibly large “Message queue length” \(<0\.0\.0>\)/
+      )
+      expect(s.truncated).toBeNull()
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('flags a process dumped twice', async () => {
+    const start = original.indexOf('=proc:<0.1.0>\n')
+    const end = original.indexOf('\n=proc:<0.2.0>\n') + 1
+    const bytes = Buffer.concat([
+      original.subarray(0, end),
+      original.subarray(start, end),
+      original.subarray(end)
+    ])
+    const d = await openBytes('twice.dump', bytes)
+    try {
+      const s = await d.summary('t')
+      expect(s.warnings).toEqual([
+        expect.stringMatching(/^1 process has more than one =proc section \(<0\.1\.0>\)/)
+      ])
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('flags impossible =memory values', async () => {
+    const d = await openBytes('memory.dump', edit('\ntotal: 13324336\n', '\ntotal: -13324336\n'))
+    try {
+      const s = await d.summary('t')
+      expect(s.warnings).toEqual([
+        expect.stringMatching(/=memory section holds impossible values \(total = -13324336\)/)
+      ])
+    } finally {
+      await d.close()
+    }
+  })
+})
+
 describe('inputs that are not dumps', () => {
   it('an empty file', async () => {
     const e = await expectError(openBytes('empty.dump', ''), 'not_a_dump')
@@ -186,6 +259,18 @@ describe('inputs that are not dumps', () => {
   it('a text file', async () => {
     const e = await expectError(openBytes('notes.txt', 'hello\n=world\n'), 'not_a_dump')
     expect(e.message).toMatch(/starts with "hello\?=world\?"/)
+  })
+  it('a prefix of the first line shorter than the magic', async () => {
+    for (const n of [1, 7, 15]) {
+      const e = await expectError(openBytes(`prefix-${n}.dump`, original.subarray(0, n)), 'not_a_dump')
+      expect(e.message).toMatch(new RegExp(`stops after ${n} bytes`))
+    }
+  })
+  it('the magic with no version', async () => {
+    for (const bytes of ['=erl_crash_dump:', '=erl_crash_dump:\n=end\n', '=erl_crash_dump:x\n']) {
+      const e = await expectError(openBytes('no-version.dump', bytes), 'not_a_dump')
+      expect(e.message).toMatch(/no dump version/)
+    }
   })
   it('a directory', async () => {
     const p = join(dir, 'a-folder')

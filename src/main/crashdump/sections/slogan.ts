@@ -40,13 +40,18 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
     }
   }
   if (/^Kernel pid terminated/.test(s)) {
-    const r = /^Kernel pid terminated \(([^)]*)\) \((.*)\)$/s.exec(s)
+    // `Kernel pid terminated (Name) (Reason)`; the VM cuts slogans at about 200 characters, so a
+    // long reason may have lost its closing parenthesis (and more)
+    const r = /^Kernel pid terminated \(([^)]*)\) \((.*)$/s.exec(s)
+    const whole = r !== null && r[2].endsWith(')')
+    const reason = r ? (whole ? r[2].slice(0, -1) : r[2]) : reasonIn(s, /^Kernel pid terminated/)
     return {
       category: 'application_failure',
       title: `A kernel process terminated${r ? ` (${r[1]})` : ''}`,
-      detail:
-        'A process the runtime cannot live without stopped, usually because an application failed to start or crashed. The reason says which application and why.',
-      reason: r ? r[2] : reasonIn(s, /^Kernel pid terminated/),
+      detail: `A process the runtime cannot live without stopped, usually because an application failed to start or crashed. The reason says which application and why.${
+        r && !whole ? ' The VM cut the slogan short, so the reason ends early.' : ''
+      }`,
+      reason,
       requestedBytes: null
     }
   }

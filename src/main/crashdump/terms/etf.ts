@@ -272,9 +272,10 @@ export function decodeEtf(data: Buffer, opts: EtfOptions = {}): DumpTerm {
   }
 }
 
-/** Erlang-like float text: `1.5`, `3.0`, `1.0e+30`. */
+/** Erlang-like float text: `1.5`, `3.0`, `1.0e+30`, `-0.0` (a distinct float in Erlang). */
 export function formatFloat(v: number): string {
   if (!Number.isFinite(v)) return String(v)
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0'
   let s = String(v)
   if (s.includes('e')) {
     const [m, e] = s.split('e')

@@ -47,7 +47,7 @@ export interface HeapContext {
   localNode?: string | null
   /** At most this many term nodes per decode (default 200 000). */
   budget?: number
-  /** List elements kept per list (default 10 000). */
+  /** Elements kept per list, tuple or map (default 10 000; the rest is counted in `more`). */
   maxListItems?: number
 }
 
@@ -94,16 +94,29 @@ function latin1ToText(s: string): string {
   return s
 }
 
-class Budget extends Error {}
+const TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
+/** Cons cells walked (without decoding their heads) to count what a cut list leaves out. */
+const COUNT_WALK_LIMIT = 2_000_000
+
+/**
+ * Decodes heap terms within a node budget. When the budget runs out the decoder does not give
+ * up on the whole term: what is already decoded stays, lists, tuples and maps keep their first
+ * elements and count the rest (`more`), and only terms not reached become `'#TermTooLarge'`.
+ */
 export class HeapDecoder {
   private memo = new Map<number, DumpTerm>()
   private active = new Set<number>()
   private budget: number
+  /** Set when the budget ran out during the current decode: nothing decoded since is memoized. */
+  private exhausted = false
   private depth = 0
+
+  private readonly maxItems: number
 
   constructor(readonly ctx: HeapContext) {
     this.budget = ctx.budget ?? 200_000
+    this.maxItems = Math.max(1, ctx.maxListItems ?? 10_000)
   }
 
   /** Decodes one element (`H…`, `I…`, `A…` …) at the start of `text`; returns the term and the rest. */
@@ -176,30 +189,39 @@ export class HeapDecoder {
     if (line === undefined) return INCOMPLETE
     if (this.active.has(addr) || this.depth > 400)
       return { kind: 'missing', reason: 'too_deep', text: "'#TooDeep'" }
-    if (--this.budget < 0) throw new Budget()
+    if (!this.spend()) return TOO_LARGE
     this.active.add(addr)
     this.depth++
     let t: DumpTerm
     try {
       t = this.heapTerm(line, addr)
-    } catch (error) {
-      if (error instanceof Budget) throw error
+    } catch {
       t = unparsable(line)
     } finally {
       this.depth--
       this.active.delete(addr)
     }
-    this.memo.set(addr, t)
+    if (!this.exhausted) this.memo.set(addr, t)
     return t
   }
 
-  /** Decodes a term with a node budget; a placeholder replaces a term too large to show. */
+  /** Takes one node from the budget; false (and `exhausted`) when none is left. */
+  private spend(): boolean {
+    if (this.budget <= 0) {
+      this.exhausted = true
+      return false
+    }
+    this.budget--
+    return true
+  }
+
+  /** Decodes a term with a fresh node budget; what the budget does not reach is elided, not lost. */
   safe(fn: () => DumpTerm): DumpTerm {
     this.budget = this.ctx.budget ?? 200_000
+    this.exhausted = false
     try {
       return fn()
     } catch (error) {
-      if (error instanceof Budget) return { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
       return unparsable(String(error))
     }
   }
@@ -211,7 +233,9 @@ export class HeapDecoder {
       case 't': {
         const c = s.indexOf(':')
         const n = parseInt(s.slice(1, c), 16)
-        return { kind: 'tuple', items: this.elements(s, c + 1, n) }
+        const items = this.elements(s, c + 1, n)
+        if (items.length === n) return { kind: 'tuple', items }
+        return { kind: 'tuple', items, more: n - items.length }
       }
       case 'F': {
         const c = s.indexOf(':')
@@ -243,9 +267,11 @@ export class HeapDecoder {
     }
   }
 
+  /** The `n` elements from `p`; fewer when the budget runs out (the caller counts the rest). */
   private elements(s: string, p: number, n: number): DumpTerm[] {
     const items: DumpTerm[] = []
     for (let i = 0; i < n; i++) {
+      if (items.length > 0 && (this.exhausted || items.length >= this.maxItems)) break
       if (p >= s.length) {
         items.push(INCOMPLETE)
         continue
@@ -260,14 +286,19 @@ export class HeapDecoder {
 
   private list(first: string): DumpTerm {
     const items: DumpTerm[] = []
-    const max = this.ctx.maxListItems ?? 10_000
+    const max = this.maxItems
     let more = 0
     let s = first
     let tail: DumpTerm = { kind: 'nil' }
     for (;;) {
+      if (items.length >= max || (this.exhausted && items.length > 0)) {
+        const rest = this.countCells(s)
+        more = rest.count
+        tail = rest.tail
+        break
+      }
       const h = this.parseElement(s, 1)
-      if (items.length < max) items.push(h.term)
-      else more++
+      items.push(h.term)
       const bar = h.end
       if (s[bar] !== '|') {
         tail = INCOMPLETE
@@ -278,9 +309,14 @@ export class HeapDecoder {
         const addr = parseInt(t.slice(1), 16)
         const next = this.line(addr)
         if (next !== undefined && next[0] === 'l' && !this.memo.has(addr)) {
-          if (--this.budget < 0) throw new Budget()
-          s = next
-          continue
+          if (this.spend()) {
+            s = next
+            continue
+          }
+          const rest = this.countCells(next)
+          more = rest.count
+          tail = rest.tail
+          break
         }
       }
       tail = this.parseElement(t, 0).term
@@ -303,19 +339,40 @@ export class HeapDecoder {
     return list
   }
 
+  /**
+   * Counts the cons cells from `cell` (a `l<head>|<tail>` line) without decoding their heads;
+   * the tail is nil, or a placeholder when the list is improper, cut or longer than the walk.
+   */
+  private countCells(cell: string): { count: number; tail: DumpTerm } {
+    let count = 0
+    let s: string | undefined = cell
+    while (s !== undefined && s[0] === 'l' && count < COUNT_WALK_LIMIT) {
+      count++
+      const bar = headEnd(s)
+      if (bar < 0) return { count, tail: INCOMPLETE }
+      if (s[bar + 1] === 'N') return { count, tail: { kind: 'nil' } }
+      if (s[bar + 1] !== 'H') return { count, tail: TOO_LARGE }
+      s = this.line(parseInt(s.slice(bar + 2), 16))
+    }
+    return { count, tail: s === undefined ? INCOMPLETE : TOO_LARGE }
+  }
+
   private map(s: string): DumpTerm {
     if (s.startsWith('Mf')) {
       const c1 = s.indexOf(':')
       const n = parseInt(s.slice(2, c1), 16)
       const k = this.parseElement(s, c1 + 1)
-      const values = this.elements(s, k.end + 1, n)
       const keys = k.term.kind === 'tuple' ? k.term.items : []
+      const values = this.elements(s, k.end + 1, Math.min(n, keys.length > 0 ? keys.length : n))
       const entries = values.map((value, i) => ({ key: keys[i] ?? INCOMPLETE, value }))
-      return { kind: 'map', entries }
+      if (entries.length === n) return { kind: 'map', entries }
+      return { kind: 'map', entries, more: n - entries.length }
     }
     const entries: { key: DumpTerm; value: DumpTerm }[] = []
     this.hashNode(s, entries, 0)
-    return { kind: 'map', entries }
+    const size = s.startsWith('Mh') ? parseInt(s.slice(2, s.indexOf(':')), 16) : NaN
+    if (Number.isNaN(size) || entries.length >= size) return { kind: 'map', entries }
+    return { kind: 'map', entries, more: size - entries.length }
   }
 
   /** `Mh<size>:<n>:e,…` head or `Mn<n>:e,…` node; elements are cons cells [K|V] or more nodes. */
@@ -334,6 +391,7 @@ export class HeapDecoder {
       p = c1 + 1
     }
     for (let i = 0; i < n && p < s.length; i++) {
+      if (out.length > 0 && (this.exhausted || out.length >= this.maxItems)) return
       if (s[p] === 'H') {
         let q = p + 1
         while (q < s.length && isHex(s.charCodeAt(q))) q++
@@ -341,6 +399,7 @@ export class HeapDecoder {
         const line = this.line(addr)
         if (line === undefined) out.push({ key: INCOMPLETE, value: INCOMPLETE })
         else if (line[0] === 'l') {
+          if (!this.spend() && out.length > 0) return
           const h = this.parseElement(line, 1)
           const v = line[h.end] === '|' ? this.parseElement(line, h.end + 1).term : INCOMPLETE
           out.push({ key: h.term, value: v })
@@ -406,6 +465,19 @@ function fixOffset(off: number, binAddr: number, size: number, binSize: number):
     }
   }
   return Math.max(0, binSize - size)
+}
+
+/** Index of the `|` after the head of a cons cell line `l<head>|<tail>`, or -1. */
+function headEnd(s: string): number {
+  const c = s[1]
+  if (c === 'A') {
+    const colon = s.indexOf(':', 2)
+    const n = parseInt(s.slice(2, colon), 16)
+    if (colon < 0 || Number.isNaN(n)) return -1
+    return s[colon + 1 + n] === '|' ? colon + 1 + n : -1
+  }
+  // other heads (H, I, N, P, p) hold no `|`
+  return s.indexOf('|', 1)
 }
 
 function isHex(c: number): boolean {
