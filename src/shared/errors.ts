@@ -13,6 +13,7 @@ export const errorCodes = [
   'not_connected',
   'badrpc',
   'decode_error',
+  'reply_too_large',
   'confirm_required',
   'encryption_unavailable',
   'not_found',

@@ -102,6 +102,12 @@ describe('erlscope memory', () => {
 })
 
 describe('erlscope eval', () => {
+  it('a 300 MiB reply is a clear reply_too_large error, not a crash', async () => {
+    const r = await run(['eval', n.name, 'binary:copy(<<0>>, 300*1024*1024)', '--cookie', n.cookie])
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/^erlscope: .*at most 67,108,864 bytes in one reply.* \[reply_too_large\]\n$/s)
+  })
+
   it('prints the result in Erlang syntax', async () => {
     const r = await run([
       'eval',

@@ -87,8 +87,8 @@ export interface DistConnectionEvents {
   lost: [AppError]
   /** The socket is closed (after `lost`, or after `close()`). */
   close: []
-  /** A frame that could not be decoded was dropped. */
-  dropped: [AppError]
+  /** A frame that could not be decoded was dropped (with its bytes, to find whose reply it was). */
+  dropped: [AppError, Buffer]
 }
 
 /** One hidden-node distribution link: owns the socket, the handshake, ticks and control messages. */
@@ -262,11 +262,15 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
     try {
       ;({ control, message } = parseDistPayload(frame, this.options.decode))
     } catch (e) {
-      this.emit('dropped', e instanceof AppError ? e : new AppError('decode_error', String(e)))
+      this.emit('dropped', e instanceof AppError ? e : new AppError('decode_error', String(e)), frame)
       return
     }
     if (control.kind !== 'tuple' || control.elements.length === 0 || control.elements[0].kind !== 'integer') {
-      this.emit('dropped', new AppError('decode_error', `Unexpected control message ${formatTerm(control)}.`))
+      this.emit(
+        'dropped',
+        new AppError('decode_error', `Unexpected control message ${formatTerm(control)}.`),
+        frame
+      )
       return
     }
     const el = control.elements

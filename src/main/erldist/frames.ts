@@ -1,10 +1,25 @@
 import { AppError } from '../app-error'
 import { decodeAt, type DecodeOptions } from './etf/decode'
 import { EtfDecodeError } from './etf/errors'
-import type { Term } from './etf/types'
+import { SMALL_TUPLE_EXT, VERSION_MAGIC } from './etf/tags'
+import type { RefTerm, Term } from './etf/types'
 
 /** PASS_THROUGH: the first byte of every distribution payload when no atom cache is negotiated. */
 export const PASS_THROUGH = 112
+
+/**
+ * The largest distribution frame accepted: every collector reply is small by construction, and a
+ * peer that announces more is refused at the length prefix, before any of it is buffered.
+ */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024
+
+/** The peer announced a frame over the limit: said in words, with both sizes. */
+export function frameTooLarge(bytes: number, limit: number): AppError {
+  return new AppError(
+    'reply_too_large',
+    `The node sent a reply of ${bytes.toLocaleString('en-US')} bytes; erlscope accepts at most ${limit.toLocaleString('en-US')} bytes in one reply, so it closed the connection without reading it. Ask for less (a smaller limit, or a summary computed on the node).`
+  )
+}
 
 /**
  * Incremental length-prefixed frame parser (2-byte lengths during the handshake, 4-byte after).
@@ -17,7 +32,7 @@ export class FrameParser {
 
   constructor(
     readonly lengthBytes: 2 | 4,
-    readonly maxFrame = 1 << 30
+    readonly maxFrame = MAX_FRAME_BYTES
   ) {}
 
   /** Feeds bytes; returns every complete frame (a zero-length frame is a tick: an empty Buffer). */
@@ -45,10 +60,7 @@ export class FrameParser {
       if (this.need > this.maxFrame) {
         const n = this.need
         this.need = -1
-        throw new AppError(
-          'decode_error',
-          `A distribution frame of ${n} bytes exceeds the ${this.maxFrame}-byte limit.`
-        )
+        throw frameTooLarge(n, this.maxFrame)
       }
     }
     if (this.buffered < this.need) return undefined
@@ -132,4 +144,28 @@ export function buildDistFrame(control: Buffer, message?: Buffer): Buffer {
   control.copy(out, 5)
   if (message) message.copy(out, 5 + control.length)
   return out
+}
+
+/** How many bytes after `{` may hold the reference of a reply (NEWER_REFERENCE_EXT with a long node name). */
+const REF_PEEK_BYTES = 600
+
+/**
+ * The reference of a `{Ref, Reply}` message whose payload did not decode, read from its first
+ * bytes only, so the one call it answers can fail at once; undefined when it cannot be told.
+ */
+export function replyRefOf(frame: Buffer): RefTerm | undefined {
+  try {
+    if (frame.length === 0 || frame[0] !== PASS_THROUGH) return undefined
+    const { end } = decodeAt(frame, 1, { maxTerms: 64 })
+    if (frame[end] !== VERSION_MAGIC || frame[end + 1] !== SMALL_TUPLE_EXT || frame[end + 2] !== 2)
+      return undefined
+    const head = Buffer.concat([
+      Buffer.from([VERSION_MAGIC]),
+      frame.subarray(end + 3, end + 3 + REF_PEEK_BYTES)
+    ])
+    const { term } = decodeAt(head, 0, { maxTerms: 8 })
+    return term.kind === 'ref' ? term : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -1,6 +1,7 @@
 import { AppError } from '../app-error'
 import type { DistConnection, IncomingMessage } from './connection'
 import { formatTerm } from './etf/format'
+import { replyRefOf } from './frames'
 import { atom, isAtom, list, tuple, type RefTerm, type Term } from './etf/types'
 
 export const DEFAULT_RPC_TIMEOUT_MS = 30_000
@@ -41,6 +42,7 @@ export class RexClient {
 
   constructor(private readonly conn: DistConnection) {
     conn.on('message', (m) => this.onMessage(m))
+    conn.on('dropped', (error, frame) => this.onDropped(error, frame))
     conn.on('lost', (reason) => this.failAll(reason))
     conn.on('close', () =>
       this.failAll(new AppError('not_connected', `The connection to ${conn.peerName} was closed.`))
@@ -99,6 +101,24 @@ export class RexClient {
     if (reply.kind === 'tuple' && reply.elements.length === 2 && isAtom(reply.elements[0], 'badrpc')) {
       p.reject(new BadRpcError(p.call, reply.elements[1], this.conn.peerName))
     } else p.resolve(reply)
+  }
+
+  /**
+   * A frame that did not decode fails the call it answers at once (not after its timeout); when
+   * its reference cannot be read either, every call in flight fails, since any of them may be it.
+   */
+  private onDropped(error: AppError, frame: Buffer): void {
+    const ref = replyRefOf(frame)
+    if (ref === undefined) {
+      this.failAll(error)
+      return
+    }
+    const key = refKey(ref)
+    const p = this.pending.get(key)
+    if (!p) return
+    this.pending.delete(key)
+    clearTimeout(p.timer)
+    p.reject(new AppError(error.code, `The call ${p.call} failed: ${error.message}`))
   }
 
   private failAll(reason: AppError): void {

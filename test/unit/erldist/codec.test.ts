@@ -160,6 +160,12 @@ describe('containers', () => {
     const c = Buffer.concat([head, z])
     expect((decode(c) as { elements: Term[] }).elements.length).toBe(1000)
     expect(() => decode(c, { maxUncompressedBytes: 100 })).toThrow(EtfDecodeError)
+    expect(() => decode(c, { maxUncompressedBytes: 100 })).toThrow(
+      expect.objectContaining({ code: 'reply_too_large' })
+    )
+    const bomb = Buffer.from(c)
+    bomb.writeUInt32BE(64 * 1024 * 1024 + 1, 2)
+    expect(() => decode(bomb)).toThrow(expect.objectContaining({ code: 'reply_too_large' }))
     const lying = Buffer.from(c)
     lying.writeUInt32BE(10, 2)
     expect(() => decode(lying)).toThrow(EtfDecodeError)
@@ -167,6 +173,18 @@ describe('containers', () => {
 })
 
 describe('bounded decoding', () => {
+  it('refuses a term of more terms than the budget (2 million by default)', () => {
+    const n = 2_000_001
+    const many = Buffer.concat([
+      Buffer.from([131, 108, 0, 0, 0, 0]),
+      Buffer.alloc(n, 106),
+      Buffer.from([106])
+    ])
+    many.writeUInt32BE(n, 2)
+    expect(() => decode(many)).toThrow(expect.objectContaining({ code: 'reply_too_large' }))
+    expect((decode(many, { maxTerms: n + 2 }) as { elements: Term[] }).elements.length).toBe(n)
+  })
+
   const bad: Array<[string, number[]]> = [
     ['empty', []],
     ['no version', [106]],

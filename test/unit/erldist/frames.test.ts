@@ -1,6 +1,21 @@
 import { describe, expect, it } from 'vitest'
-import { buildDistFrame, FrameParser, parseDistPayload, PASS_THROUGH } from '../../../src/main/erldist/frames'
-import { atom, encode, int, termEquals, tuple, binary, type Term } from '../../../src/main/erldist/etf'
+import {
+  buildDistFrame,
+  FrameParser,
+  parseDistPayload,
+  PASS_THROUGH,
+  replyRefOf
+} from '../../../src/main/erldist/frames'
+import {
+  atom,
+  encode,
+  int,
+  termEquals,
+  tuple,
+  binary,
+  type RefTerm,
+  type Term
+} from '../../../src/main/erldist/etf'
 import { AppError } from '../../../src/main/app-error'
 
 function frame4(payload: Buffer): Buffer {
@@ -64,6 +79,32 @@ describe('FrameParser', () => {
     const head = Buffer.alloc(4)
     head.writeUInt32BE(0xffffffff)
     expect(() => p.push(head)).toThrow(AppError)
+  })
+
+  it('by default refuses a frame over 64 MiB at its length prefix, as reply_too_large in words', () => {
+    const p = new FrameParser(4)
+    const head = Buffer.alloc(4)
+    head.writeUInt32BE(64 * 1024 * 1024 + 1)
+    expect(() => p.push(head)).toThrow(
+      expect.objectContaining({ code: 'reply_too_large', message: expect.stringMatching(/67,108,865 bytes/) })
+    )
+    const q = new FrameParser(4)
+    head.writeUInt32BE(64 * 1024 * 1024)
+    expect(q.push(head)).toEqual([])
+    expect(q.pending).toBe(0)
+  })
+
+  it('finds the reference of a {Ref, Reply} whose reply does not decode', () => {
+    const ref: RefTerm = { kind: 'ref', node: 'a@b', creation: 7, ids: [1, 2, 3] }
+    const bad = Buffer.concat([
+      Buffer.from([PASS_THROUGH]),
+      encode(tuple(int(2), atom(''), atom('x'))),
+      encode(tuple(ref, atom('ok'))).subarray(0, -4),
+      Buffer.from([255])
+    ])
+    expect(() => parseDistPayload(bad)).toThrow()
+    expect(replyRefOf(bad)).toEqual(ref)
+    expect(replyRefOf(Buffer.from([PASS_THROUGH, 131, 255]))).toBeUndefined()
   })
 
   it('drain hands back unparsed bytes', () => {

@@ -6,12 +6,18 @@ import { atom, NIL, type AtomTerm, type IntegerTerm, type Term } from './types'
 export interface DecodeOptions {
   /** Deepest nesting of tuples/lists/maps/funs accepted (default 100 000). */
   maxDepth?: number
-  /** Largest uncompressed size accepted for COMPRESSED terms (default 256 MiB). */
+  /** Largest uncompressed size accepted for COMPRESSED terms (default 64 MiB). */
   maxUncompressedBytes?: number
+  /**
+   * Most terms (every atom, number, element, container) in one decoded term (default 2 million):
+   * a frame of tiny terms costs far more in objects than in bytes, so bytes alone do not bound it.
+   */
+  maxTerms?: number
 }
 
 export const DEFAULT_MAX_DEPTH = 100_000
-export const DEFAULT_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+export const DEFAULT_MAX_UNCOMPRESSED = 64 * 1024 * 1024
+export const DEFAULT_MAX_TERMS = 2_000_000
 
 /** Module-local copies of the tags, so the hot switch compares against plain constants. */
 const {
@@ -101,14 +107,15 @@ export function decodeAt(
   if (buf[offset] !== VERSION_MAGIC)
     throw new EtfDecodeError(`expected version byte 131, got ${buf[offset]}`, offset)
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH
+  const maxTerms = options.maxTerms ?? DEFAULT_MAX_TERMS
   if (offset + 1 < buf.length && buf[offset + 1] === COMPRESSED) {
     const inner = inflate(buf, offset + 2, options.maxUncompressedBytes ?? DEFAULT_MAX_UNCOMPRESSED)
-    const d = new Decoder(inner, 0, maxDepth)
+    const d = new Decoder(inner, 0, maxDepth, maxTerms)
     const term = d.term()
     if (d.pos !== inner.length) throw new EtfDecodeError('trailing bytes inside the compressed term', offset)
     return { term, end: buf.length }
   }
-  const d = new Decoder(buf, offset + 1, maxDepth)
+  const d = new Decoder(buf, offset + 1, maxDepth, maxTerms)
   const term = d.term()
   return { term, end: d.pos }
 }
@@ -117,7 +124,11 @@ function inflate(buf: Buffer, at: number, cap: number): Buffer {
   if (at + 4 > buf.length) throw new EtfDecodeError('truncated compressed header', at)
   const size = buf.readUInt32BE(at)
   if (size > cap)
-    throw new EtfDecodeError(`compressed term of ${size} bytes exceeds the ${cap}-byte limit`, at)
+    throw new EtfDecodeError(
+      `a compressed term that inflates to ${size.toLocaleString('en-US')} bytes is over the limit of ${cap.toLocaleString('en-US')} bytes, so it was not inflated`,
+      at,
+      'reply_too_large'
+    )
   let out: Buffer
   try {
     out = inflateSync(buf.subarray(at + 4), { maxOutputLength: Math.max(1, size) })
@@ -131,12 +142,14 @@ function inflate(buf: Buffer, at: number, cap: number): Buffer {
 
 class Decoder {
   private readonly pool: Frame[] = []
+  private terms = 0
   /** A plain Uint8Array over the same bytes: its slice() copies into a plain Uint8Array. */
   private readonly view: Uint8Array
   constructor(
     readonly buf: Buffer,
     public pos: number,
-    readonly maxDepth: number
+    readonly maxDepth: number,
+    readonly maxTerms: number
   ) {
     this.view = new Uint8Array(buf.buffer, buf.byteOffset, buf.length)
   }
@@ -288,6 +301,12 @@ class Decoder {
     for (;;) {
       let value: Term | undefined
       const tagAt = this.pos
+      if (++this.terms > this.maxTerms)
+        throw new EtfDecodeError(
+          `it holds more than ${this.maxTerms.toLocaleString('en-US')} terms`,
+          tagAt,
+          'reply_too_large'
+        )
       const tag = this.u8()
       switch (tag) {
         case SMALL_INTEGER_EXT:

@@ -4,9 +4,15 @@ import { AppError } from '../../app-error'
 export class EtfDecodeError extends AppError {
   constructor(
     message: string,
-    readonly offset: number
+    readonly offset: number,
+    code: 'decode_error' | 'reply_too_large' = 'decode_error'
   ) {
-    super('decode_error', `Could not decode an Erlang term: ${message} (at byte ${offset}).`)
+    super(
+      code,
+      code === 'reply_too_large'
+        ? `The node's reply is too large for erlscope: ${message}. Ask for less (a smaller limit, or a summary computed on the node).`
+        : `Could not decode an Erlang term: ${message} (at byte ${offset}).`
+    )
     this.name = 'EtfDecodeError'
   }
 }
