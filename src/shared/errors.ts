@@ -15,6 +15,8 @@ export const errorCodes = [
   'decode_error',
   'reply_too_large',
   'confirm_required',
+  /** The node is already doing an expensive scan for this session (see the scan gate). */
+  'busy',
   'encryption_unavailable',
   'not_found',
   'not_a_dump',

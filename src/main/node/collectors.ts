@@ -8,6 +8,7 @@ import type {
   ProcessDetail,
   ProcessPage,
   ProcessQuery,
+  ProcessRow,
   ProcessSortKey,
   SystemOverview
 } from '../../shared/contract/node'
@@ -24,6 +25,7 @@ import {
 import { ShapeError, atom, bool, isAtom, list, num, text, tuple, type EVal } from './eval-value'
 import * as X from './exprs'
 import { atomArg, binArg, type LiveClient } from './live-client'
+import type { ScanGate } from './scan-gate'
 
 /** Each collector is one round trip with a bounded result. */
 
@@ -34,7 +36,10 @@ export const LIMITS = {
   chunkSize: 4000,
   defaultWindowMs: 2000,
   maxWindowMs: 60_000,
+  /** Above this queue length a mailbox is copied only when the request confirms it. */
   messageThreshold: 1000,
+  /** Never copy a longer queue (process_info(P, messages) copies all of it on the node). */
+  maxCopyQueue: 100_000,
   defaultMessages: 100,
   maxMessages: 1000,
   maxNewRows: 5000,
@@ -94,66 +99,146 @@ export async function memory(client: LiveClient, timeoutMs: number): Promise<Rec
   return guarded(async () => memoryValues(await client.call('erlang', 'memory', [], timeoutMs)), 'memory')
 }
 
-export async function processes(
-  client: LiveClient,
-  query: ProcessQuery,
-  now = Date.now
-): Promise<ProcessPage> {
+/** A process query checked and completed with its defaults. */
+export interface NormalQuery {
+  sortBy: ProcessSortKey
+  growthOf: NonNullable<ProcessQuery['growthOf']>
+  /** 0 unless sortBy is growth. */
+  windowMs: number
+  filter: string | null
+  offset: number
+  limit: number
+}
+
+export function processQuery(query: unknown): NormalQuery {
   if (typeof query !== 'object' || query === null)
     throw new AppError('invalid_request', 'Expected a process query.')
-  const sortBy = query.sortBy
+  const q = query as Partial<Record<keyof ProcessQuery, unknown>>
+  const sortBy = q.sortBy as ProcessSortKey
   if (!SORT_KEYS.includes(sortBy))
     throw new AppError('invalid_request', `Unknown sort key '${String(sortBy)}'.`)
-  const limit = intIn(query.limit, 1, LIMITS.maxPageRows, 50, 'limit')
-  const offset = intIn(query.offset, 0, LIMITS.maxReachable - 1, 0, 'offset')
+  const limit = intIn(q.limit, 1, LIMITS.maxPageRows, 50, 'limit')
+  const offset = intIn(q.offset, 0, LIMITS.maxReachable - 1, 0, 'offset')
   if (offset + limit > LIMITS.maxReachable)
     throw new AppError(
       'invalid_request',
       `Only the first ${LIMITS.maxReachable} processes can be paged through; refine the filter.`
     )
   const windowMs =
-    sortBy === 'growth'
-      ? intIn(query.windowMs, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs')
-      : 0
-  const growthOf = query.growthOf ?? 'memory'
+    sortBy === 'growth' ? intIn(q.windowMs, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs') : 0
+  const growthOf = (q.growthOf ?? 'memory') as NormalQuery['growthOf']
   if (!GROWTH_OF.includes(growthOf))
     throw new AppError('invalid_request', `Cannot rank growth of '${String(growthOf)}'.`)
-  const filter =
-    typeof query.filter === 'string' && query.filter.trim() !== '' ? query.filter.trim().toLowerCase() : null
+  if (q.filter !== undefined && q.filter !== null && typeof q.filter !== 'string')
+    throw new AppError('invalid_request', 'The filter must be text.')
+  const filter = typeof q.filter === 'string' && q.filter.trim() !== '' ? q.filter.trim().toLowerCase() : null
   if (filter !== null && filter.length > 200) throw new AppError('invalid_request', 'The filter is too long.')
+  return { sortBy, growthOf, windowMs, filter, offset, limit }
+}
+
+/** Everything that changes a ranking (not the page): equal keys rank alike. */
+export function rankingKey(q: NormalQuery): string {
+  return JSON.stringify([q.sortBy, q.sortBy === 'growth' ? q.growthOf : null, q.windowMs, q.filter])
+}
+
+/** The ranking in words, for the scan gate's `busy` sentence. */
+export function rankingWhat(q: NormalQuery): string {
+  const by = q.sortBy === 'growth' ? `growth of ${q.growthOf} over ${q.windowMs} ms` : q.sortBy
+  return `ranking of processes by ${by}${q.filter === null ? '' : ` matching '${q.filter}'`}`
+}
+
+/**
+ * One scan's result, kept in main: the best `maxReachable` processes (pid and ranked value) in
+ * order, so every page of this ranking is served without another scan of the node.
+ */
+export interface Ranking {
+  key: string
+  sortBy: ProcessSortKey
+  windowMs: number
+  entries: { pid: string; value: number }[]
+  scanned: number
+  processCount: number
+  wordSize: number
+  takenAt: number
+  /** The rows of the page asked for by the request that started the scan. */
+  firstPage: { offset: number; limit: number; rows: ProcessRow[] }
+}
+
+/** Ranks every (matching) process on the target: the one expensive call. */
+export async function rank(client: LiveClient, q: NormalQuery, now = Date.now): Promise<Ranking> {
   const takenAt = now()
-  const scan = await guarded(
-    async () =>
-      processScan(
-        await client.evaluate(
-          X.PROCESSES,
-          {
-            Key: atomArg(sortBy),
-            GrowthOf: atomArg(growthOf),
-            Want: offset + limit,
-            Offset: offset,
-            Limit: limit,
-            Filter: filter === null ? atomArg('undefined') : binArg(filter),
-            WindowMs: windowMs,
-            ChunkSize: LIMITS.chunkSize
-          },
-          LIMITS.scanTimeoutMs + windowMs
-        ),
-        sortBy
-      ),
-    'process list'
-  )
-  return {
-    sortBy,
-    offset,
-    limit,
-    total: scan.scanned,
-    processCount: scan.processCount,
-    reachable: Math.min(scan.scanned, LIMITS.maxReachable),
-    rows: scan.rows,
-    takenAt,
-    ...(sortBy === 'growth' ? { windowMs } : {})
+  return guarded(async () => {
+    const v = await client.evaluate(
+      X.PROCESSES,
+      {
+        Key: atomArg(q.sortBy),
+        GrowthOf: atomArg(q.growthOf),
+        Depth: LIMITS.maxReachable,
+        Offset: q.offset,
+        Limit: q.limit,
+        Filter: q.filter === null ? atomArg('undefined') : binArg(q.filter),
+        WindowMs: q.windowMs,
+        ChunkSize: LIMITS.chunkSize
+      },
+      LIMITS.scanTimeoutMs + q.windowMs
+    )
+    const scan = processScan(v, q.sortBy)
+    return {
+      key: rankingKey(q),
+      sortBy: q.sortBy,
+      windowMs: q.windowMs,
+      entries: scan.ranked,
+      scanned: scan.scanned,
+      processCount: scan.processCount,
+      wordSize: scan.wordSize,
+      takenAt,
+      firstPage: { offset: q.offset, limit: q.limit, rows: scan.rows }
+    }
+  }, 'process list')
+}
+
+/** One page of a kept ranking: the page's rows read now (a few process_info calls, no scan). */
+export async function pageOf(client: LiveClient, r: Ranking, q: NormalQuery): Promise<ProcessPage> {
+  let rows: ProcessRow[]
+  if (r.firstPage.offset === q.offset && r.firstPage.limit === q.limit) rows = r.firstPage.rows
+  else {
+    const slice = r.entries.slice(q.offset, q.offset + q.limit)
+    rows =
+      slice.length === 0
+        ? []
+        : await guarded(
+            async () =>
+              list(
+                await client.evaluate(
+                  X.PROCESS_ROWS,
+                  { PidTexts: slice.map((e) => binArg(e.pid)), Values: slice.map((e) => e.value) },
+                  LIMITS.callTimeoutMs
+                )
+              ).map((row) => processRow(row, r.sortBy, r.wordSize)),
+            'process page'
+          )
   }
+  return {
+    sortBy: r.sortBy,
+    offset: q.offset,
+    limit: q.limit,
+    total: r.scanned,
+    processCount: r.processCount,
+    reachable: r.entries.length,
+    rows,
+    takenAt: r.takenAt,
+    ...(r.sortBy === 'growth' ? { windowMs: r.windowMs } : {})
+  }
+}
+
+/** Ranks and returns one page (one scan; the CLI's `top`). Sessions keep the ranking instead. */
+export async function processes(
+  client: LiveClient,
+  query: ProcessQuery,
+  now = Date.now
+): Promise<ProcessPage> {
+  const q = processQuery(query)
+  return pageOf(client, await rank(client, q, now), q)
 }
 
 export async function process(client: LiveClient, pid: string): Promise<ProcessDetail> {
@@ -172,43 +257,83 @@ export async function process(client: LiveClient, pid: string): Promise<ProcessD
   return guarded(async () => processDetail(v), 'process')
 }
 
+/** `process_info(P, message_queue_len)`, read by main before it decides on a copy. */
+export async function queueLength(client: LiveClient, pid: string): Promise<number> {
+  checkPid(pid)
+  const v = await client.evaluate(X.QUEUE_LENGTH, { PidText: binArg(pid) }, LIMITS.callTimeoutMs)
+  if (isAtom(v, 'undefined')) throw new AppError('not_found', `Process ${pid} is not alive.`)
+  return guarded(async () => num(v), 'queue length')
+}
+
+const count = (n: number): string => n.toLocaleString('en-US')
+
+function tooManyToCopy(pid: string, n: number): AppError {
+  return new AppError(
+    'invalid_request',
+    `The mailbox of ${pid} holds ${count(n)} messages; erlscope copies at most ${count(LIMITS.maxCopyQueue)} (reading any message copies the whole queue on the node).`
+  )
+}
+
+function confirmFirst(n: number, limit: number): AppError {
+  return new AppError(
+    'confirm_required',
+    `The mailbox holds ${count(n)} messages; reading it copies the whole queue on the node before ${limit} are sent. Confirm to continue.`
+  )
+}
+
+/**
+ * The first `limit` messages of a process. Main reads the queue length itself and decides: above
+ * `messageThreshold` only with `confirm === true`, above `maxCopyQueue` never; the node re-checks
+ * that ceiling just before it copies. A copy above the threshold runs under the session's scan
+ * gate when one is given (it costs the node like a scan).
+ */
 export async function messages(
   client: LiveClient,
   pid: string,
-  req: MessagesRequest = {}
+  req: MessagesRequest = {},
+  gate?: ScanGate
 ): Promise<MessagesResult> {
   checkPid(pid)
+  if (typeof req !== 'object' || req === null)
+    throw new AppError('invalid_request', 'Expected a messages request.')
   const limit = intIn(req.limit, 1, LIMITS.maxMessages, LIMITS.defaultMessages, 'limit')
-  const v = await client.evaluate(
-    X.MESSAGES,
-    {
-      PidText: binArg(pid),
-      Limit: limit,
-      Confirm: req.confirm === true,
-      Threshold: LIMITS.messageThreshold,
-      Depth: LIMITS.printDepth,
-      MaxChars: LIMITS.printChars
-    },
-    LIMITS.scanTimeoutMs
-  )
-  if (isAtom(v, 'undefined')) throw new AppError('not_found', `Process ${pid} is not alive.`)
-  return guarded(async () => {
-    const items = tuple(v)
-    if (isAtom(items[0], 'confirm')) {
-      const n = num(items[1])
-      throw new AppError(
-        'confirm_required',
-        `The mailbox holds ${n.toLocaleString('en-US')} messages; reading it copies the whole queue on the node before ${limit} are sent. Confirm to continue.`
-      )
-    }
-    const [, len, msgs] = tuple(v, 3)
-    const queueLength = num(len)
-    const out = list(msgs).map((m) => {
-      const [t, truncated, bytes] = tuple(m, 3)
-      return { text: text(t), truncated: bool(truncated), bytes: num(bytes) }
-    })
-    return { pid, queueLength, messages: out, partial: queueLength > out.length }
-  }, 'messages')
+  const confirmed = req.confirm === true
+  const length = await queueLength(client, pid)
+  if (length > LIMITS.maxCopyQueue) throw tooManyToCopy(pid, length)
+  if (length > LIMITS.messageThreshold && !confirmed) throw confirmFirst(length, limit)
+  const maxLen = confirmed ? LIMITS.maxCopyQueue : LIMITS.messageThreshold
+  const copy = async (): Promise<MessagesResult> => {
+    const v = await client.evaluate(
+      X.MESSAGES,
+      {
+        PidText: binArg(pid),
+        Limit: limit,
+        MaxLen: maxLen,
+        Depth: LIMITS.printDepth,
+        MaxChars: LIMITS.printChars
+      },
+      LIMITS.scanTimeoutMs
+    )
+    if (isAtom(v, 'undefined')) throw new AppError('not_found', `Process ${pid} is not alive.`)
+    return guarded(async () => {
+      const items = tuple(v)
+      if (isAtom(items[0], 'too_many')) {
+        const n = num(items[1])
+        throw n > LIMITS.maxCopyQueue ? tooManyToCopy(pid, n) : confirmFirst(n, limit)
+      }
+      const [, len, msgs] = tuple(v, 3)
+      const queueLength = num(len)
+      const out = list(msgs)
+        .slice(0, limit)
+        .map((m) => {
+          const [t, truncated, bytes] = tuple(m, 3)
+          return { text: text(t), truncated: bool(truncated), bytes: num(bytes) }
+        })
+      return { pid, queueLength, messages: out, partial: queueLength > out.length }
+    }, 'messages')
+  }
+  if (gate === undefined || length <= LIMITS.messageThreshold) return copy()
+  return gate.run(`messages:${pid}:${limit}`, `copy of the mailbox of ${pid}`, copy)
 }
 
 export async function allocators(client: LiveClient, now = Date.now): Promise<AllocatorReport> {

@@ -66,16 +66,25 @@ export interface ProcessScan {
   scanned: number
   processCount: number
   wordSize: number
+  /** Best first: pid text and the raw ranked value (as the node measured it). */
+  ranked: { pid: string; value: number }[]
   rows: ProcessRow[]
 }
 
+/** The PROCESSES expression's `{Scanned, ProcessCount, WordSize, Values, PidTexts, [Row]}`. */
 export function processScan(v: EVal, sortBy: ProcessSortKey): ProcessScan {
-  const [scanned, count, ws, rows] = tuple(v, 4)
+  const [scanned, count, ws, values, pids, rows] = tuple(v, 6)
   const wordSize = num(ws)
+  const texts = list(pids)
+  const ranked: ProcessScan['ranked'] = []
+  list(values).forEach((value, i) => {
+    if (value instanceof Tuple) ranked.push({ pid: text(texts[i]), value: num(tuple(value, 2)[1]) })
+  })
   return {
     scanned: num(scanned),
     processCount: num(count),
     wordSize,
+    ranked,
     rows: list(rows).map((r) => processRow(r, sortBy, wordSize))
   }
 }

@@ -28,24 +28,36 @@ end,
 `
 
 /**
- * Top-N / paging. Bindings: Key (memory | message_queue_len | reductions | total_heap_size |
- * binary_memory | growth), GrowthOf (process_info item for growth), Want (offset + limit),
- * Offset, Limit, Filter (lower-case binary or undefined), WindowMs, ChunkSize.
- * Returns {ScannedCount, ProcessCount, WordSize, [Row]}.
+ * Ranking (one scan). Bindings: Key (memory | message_queue_len | reductions | total_heap_size |
+ * binary_memory | growth), GrowthOf (process_info item for growth), Depth (how many ranked entries
+ * to keep), Offset, Limit (the first page to return as rows), Filter (lower-case binary or
+ * undefined), WindowMs, ChunkSize.
+ * Returns {ScannedCount, ProcessCount, WordSize, Values, PidTexts, [Row] of the page}: the ranking,
+ * best first, as two lists built by native calls only (an interpreted comprehension over 10,000
+ * entries cost the node ~20M reductions); Values are `{_, V}`, or `undefined` for a process that
+ * died during the scan (those sort last).
+ *
+ * Growth: processes born during the window are those in `processes()` after it and not before it
+ * (the whole list, not the filtered one), then filtered like the others.
  */
 const PROCESSES_BODY = String.raw`
 ${ROW}
+Match = case Filter of
+  undefined -> fun(_) -> true end;
+  _ -> fun(P) ->
+         case erlang:process_info(P, [registered_name, initial_call, current_function]) of
+           undefined -> false;
+           [{_, FNm}, {_, FIc}, {_, FCf}] ->
+             FS = string:lowercase(unicode:characters_to_binary(
+                    io_lib:format("~w ~w ~w ~w", [P, FNm, FIc, FCf]))),
+             string:find(FS, Filter) =/= nomatch
+         end
+       end
+end,
 Ps0 = erlang:processes(),
 Ps = case Filter of
   undefined -> Ps0;
-  _ -> [P || P <- Ps0,
-             case erlang:process_info(P, [registered_name, initial_call, current_function]) of
-               undefined -> false;
-               [{_, FNm}, {_, FIc}, {_, FCf}] ->
-                 FS = string:lowercase(unicode:characters_to_binary(
-                        io_lib:format("~w ~w ~w ~w", [P, FNm, FIc, FCf]))),
-                 string:find(FS, Filter) =/= nomatch
-             end]
+  _ -> [P || P <- Ps0, Match(P)]
 end,
 Score = case Key of
   binary_memory ->
@@ -65,13 +77,13 @@ Items = case Key of
     V2 = Sample(Ps),
     Old = lists:zipwith(fun({_, A}, {{_, B}, Pd}) -> {{d, B - A}, Pd}; (_, {_, Pd}) -> {undefined, Pd} end,
                         V1, lists:zip(V2, Ps)),
-    Born = ordsets:subtract(lists:sort(erlang:processes()), lists:sort(Ps)),
+    Born = [P || P <- ordsets:subtract(lists:sort(erlang:processes()), lists:sort(Ps0)), Match(P)],
     Young = [case erlang:process_info(P, GrowthOf) of {_, Vb} -> {{d, Vb}, P}; undefined -> {undefined, P} end
              || P <- Born],
     Young ++ Old;
   _ -> Ps
 end,
-Want2 = Want + 2,
+Want2 = Depth + 2,
 Top = fun Loop([], _, Acc) -> Acc;
           Loop(L, N, Acc) ->
             {C, Rest, N2} = case N > ChunkSize of
@@ -84,10 +96,23 @@ Top = fun Loop([], _, Acc) -> Acc;
             Loop(Rest, N2, lists:nthtail(max(0, length(M) - Want2), M))
       end,
 Acc = Top(Items, length(Items), []),
-Ranked = lists:reverse([{V, P} || {{_, V}, P} <- Acc, P =/= self(), P =/= Parent]),
-Page = lists:sublist(Ranked, Offset + 1, Limit),
+Ranked = lists:sublist(lists:keydelete(self(), 2, lists:keydelete(Parent, 2, lists:reverse(Acc))), Depth),
+{RankedValues, RankedPids} = lists:unzip(Ranked),
+Page = [{V, P} || {{_, V}, P} <- lists:sublist(Ranked, Offset + 1, Limit)],
 {length(Items), erlang:system_info(process_count), WordSize,
+ RankedValues, lists:map(fun erlang:pid_to_list/1, RankedPids),
  lists:append([Row(P, V) || {V, P} <- Page])}
+`
+
+/**
+ * Rows of one page of a ranking kept in main (no scan): Bindings: PidTexts, Values (the ranked
+ * value of each, echoed in the row). Dead processes are left out. Returns [Row].
+ */
+export const PROCESS_ROWS = String.raw`
+${ROW}
+ToPid = fun(T) -> try list_to_pid(binary_to_list(T)) catch error:badarg -> undefined end end,
+lists:append(lists:zipwith(fun(T, V) -> case ToPid(T) of undefined -> []; P -> Row(P, V) end end,
+                           PidTexts, Values))
 `
 
 /**
@@ -202,10 +227,21 @@ case Alive andalso erlang:process_info(P, Items) of
 end
 `
 
+/** The mailbox length alone (main decides from it). Bindings: PidText. Returns undefined | Len. */
+export const QUEUE_LENGTH = String.raw`
+P = try list_to_pid(binary_to_list(PidText)) catch error:badarg -> self() end,
+case P =/= self() andalso erlang:process_info(P, message_queue_len) of
+  false -> undefined;
+  undefined -> undefined;
+  {_, Len} -> Len
+end
+`
+
 /**
- * Messages with a guard. Bindings: PidText, Limit, Confirm (true|false), Threshold, Depth,
- * MaxChars. The queue length is read first; the copy of the queue is made and trimmed here.
- * Returns undefined | {confirm, Len} | {ok, Len, [{Text, Truncated, Bytes}]}.
+ * Messages, capped. Bindings: PidText, Limit, MaxLen (the longest queue main allows to be copied),
+ * Depth, MaxChars. The queue length is read again just before the copy, so a queue that grew past
+ * MaxLen since main decided is not copied. Returns undefined | {too_many, Len} |
+ * {ok, Len, [{Text, Truncated, Bytes}]}.
  */
 export const MESSAGES = String.raw`
 ${FOLD}
@@ -214,7 +250,7 @@ Alive = P =/= self(),
 case Alive andalso erlang:process_info(P, message_queue_len) of
   false -> undefined;
   undefined -> undefined;
-  {_, Len} when Len > Threshold, Confirm =/= true -> {confirm, Len};
+  {_, Len} when Len > MaxLen -> {too_many, Len};
   {_, _} ->
     case erlang:process_info(P, messages) of
       undefined -> undefined;

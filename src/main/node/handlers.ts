@@ -24,6 +24,8 @@ export interface NodeHandlerEnv {
   backoffMs?: { first: number; max: number }
   /** Background allocator reads (tests shorten it). */
   allocatorIntervalMs?: number
+  /** The scan gate's least rest between scans, ms (default 2000; tests lengthen it). */
+  scanIntervalMs?: number
 }
 
 export interface NodeHandlers {
@@ -85,7 +87,8 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         connect: connector,
         emit: env.emit,
         backoffMs: env.backoffMs,
-        allocatorIntervalMs: env.allocatorIntervalMs
+        allocatorIntervalMs: env.allocatorIntervalMs,
+        scanIntervalMs: env.scanIntervalMs
       })
       sessions.set(s.id, s)
       if (saved) {
@@ -106,19 +109,14 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         typeof since === 'number' ? since : -Infinity,
         typeof maxPoints === 'number' && maxPoints > 0 ? maxPoints : undefined
       ),
-    'node:processes': async (id, query) => C.processes(session(id).live(), query),
+    'node:processes': async (id, query) => session(id).processes(query),
     'node:snapshot': async (id) => {
       const snap = await session(id).takeSnapshot()
       return { takenAt: snap.takenAt, count: snap.count }
     },
-    'node:new-since-snapshot': async (id, query) => {
-      const s = session(id)
-      const snap = s.snapshotTaken
-      if (!snap) throw new AppError('not_found', 'No snapshot yet: take one first.')
-      return C.newSinceSnapshot(s.live(), snap, query?.limit)
-    },
+    'node:new-since-snapshot': async (id, query) => session(id).newSinceSnapshot(query?.limit),
     'node:process': async (id, pid) => C.process(session(id).live(), pid),
-    'node:messages': async (id, pid, req) => C.messages(session(id).live(), pid, req ?? {}),
+    'node:messages': async (id, pid, req) => session(id).messages(pid, req ?? {}),
     'node:allocators': async (id) => C.allocators(session(id).live()),
     'node:allocator-history': async (id, since) =>
       session(id).allocatorHistory.since(typeof since === 'number' ? since : -Infinity),

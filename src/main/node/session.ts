@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto'
 import type { Emit } from '../../shared/api'
-import type { MemorySample, SessionInfo, SessionState, SystemOverview } from '../../shared/contract/node'
+import type {
+  MemorySample,
+  MessagesRequest,
+  MessagesResult,
+  NewProcessesResult,
+  ProcessPage,
+  SessionInfo,
+  SessionState,
+  SystemOverview
+} from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import * as C from './collectors'
 import { AllocatorHistory, MemoryHistory } from './history'
 import type { Connector, LiveClient } from './live-client'
+import { ScanGate } from './scan-gate'
 
 export interface SessionOptions {
   node: string
@@ -20,6 +30,8 @@ export interface SessionOptions {
   connectTimeoutMs?: number
   /** Background allocator reads (default every 10 s). */
   allocatorIntervalMs?: number
+  /** Least rest the node gets between two scans (the scan gate's interval), ms. */
+  scanIntervalMs?: number
 }
 
 /** Uptime may look this much shorter than expected (clock steps, slow replies) without meaning a restart. */
@@ -63,9 +75,16 @@ export class Session {
   private lastSeenAt = 0
   private lostAt: number | undefined
   private allocatorTimer: NodeJS.Timeout | undefined
+  private ranking: C.Ranking | undefined
+  /**
+   * Every expensive call this session makes the node do goes through this gate (one at a time,
+   * a rest between them). Collectors added later (ETS, ports) use it too: `session.scans.run(...)`.
+   */
+  readonly scans: ScanGate
 
   private constructor(private readonly opts: SessionOptions) {
     this.history = new MemoryHistory(opts.historyCapacity)
+    this.scans = new ScanGate({ minIntervalMs: opts.scanIntervalMs })
   }
 
   static async open(opts: SessionOptions): Promise<Session> {
@@ -123,6 +142,9 @@ export class Session {
     }
     client.onLost((why) => this.lost(client, why))
     this.client = client
+    // pids ranked on another connection may belong to another incarnation of the node
+    this.ranking = undefined
+    this.scans.forget()
     let sys: SystemOverview
     try {
       sys = await C.system(client)
@@ -266,12 +288,45 @@ export class Session {
     return this.snap
   }
 
+  /**
+   * A page of the process table. Offset 0 ranks anew (through the scan gate: one scan at a time,
+   * a repeat inside the rest answered from the last ranking); a later page of the same query is
+   * served from the ranking kept here, reading only that page's rows.
+   */
+  async processes(query: unknown): Promise<ProcessPage> {
+    const q = C.processQuery(query)
+    const client = this.live()
+    const key = C.rankingKey(q)
+    const kept = this.ranking
+    if (q.offset > 0 && kept?.key === key) return C.pageOf(client, kept, q)
+    const ranking = await this.scans.run(`processes:${key}`, C.rankingWhat(q), () => C.rank(client, q))
+    this.ranking = ranking
+    return C.pageOf(client, ranking, q)
+  }
+
+  async messages(pid: string, req: MessagesRequest): Promise<MessagesResult> {
+    return C.messages(this.live(), pid, req, this.scans)
+  }
+
   async takeSnapshot(): Promise<C.Snapshot> {
     const client = this.live()
-    const previous = this.snap
-    this.snap = await C.snapshot(client)
-    if (previous) await C.dropSnapshot(client, previous).catch(() => undefined)
-    return this.snap
+    return this.scans.run('snapshot', 'snapshot of the process list', async () => {
+      const previous = this.snap
+      this.snap = await C.snapshot(client)
+      if (previous) await C.dropSnapshot(client, previous).catch(() => undefined)
+      return this.snap
+    })
+  }
+
+  async newSinceSnapshot(limit: number | undefined): Promise<NewProcessesResult> {
+    const snap = this.snap
+    if (!snap) throw new AppError('not_found', 'No snapshot yet: take one first.')
+    const client = this.live()
+    return this.scans.run(
+      `snapshot-diff:${snap.tag}:${String(limit)}`,
+      'list of processes new since the snapshot',
+      () => C.newSinceSnapshot(client, snap, limit)
+    )
   }
 
   async close(): Promise<void> {

@@ -48,8 +48,7 @@ describe('replies stay bounded on the wire', () => {
     const bindings = {
       PidText: binary(pid),
       Limit: int(10),
-      Confirm: atom('true'),
-      Threshold: int(1000),
+      MaxLen: int(100_000),
       Depth: int(12),
       MaxChars: int(8000)
     }

@@ -5,12 +5,17 @@ import { parseErlang } from './term-text'
 describe('collector replies to rows', () => {
   it('reads a process scan: Elixir names, proc_lib initial calls, heap words as bytes', () => {
     const scan = processScan(
-      parseErlang(`{120,121,8,[
+      parseErlang(`{120,121,8,[{memory,1000},{memory,125},{memory,7},undefined],["<0.300.0>","<0.301.0>","<0.302.0>","<0.303.0>"],[
         {<<"<0.300.0>">>,'Elixir.MyApp.Cache',{'Elixir.MyApp.Cache',init,1},9000,3,500,8000,{gen_server,loop,7},64,1000},
         {<<"<0.301.0>">>,[],{erlang,apply,2},2000,0,10,1000,{prim_eval,'receive',2},0,125}]}`),
       'total_heap_size'
     )
     expect(scan).toMatchObject({ scanned: 120, processCount: 121, wordSize: 8 })
+    expect(scan.ranked).toEqual([
+      { pid: '<0.300.0>', value: 1000 },
+      { pid: '<0.301.0>', value: 125 },
+      { pid: '<0.302.0>', value: 7 }
+    ])
     expect(scan.rows[0]).toEqual({
       pid: '<0.300.0>',
       registeredName: 'MyApp.Cache',
