@@ -157,7 +157,7 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
       .toMatch(/^\d\d+ shown of \d\d+ matching/)
   })
 
-  it('survives a SIGKILLed node: reconnecting, an error sentence in Processes, back when it restarts', async () => {
+  it('survives a SIGKILLed node: reconnecting, a stale-data banner in Processes, back when it restarts', async () => {
     const { page } = app
     await page.click('.main-tabs [data-tab=processes]')
     await page.locator('[data-testid=processes] .row').first().waitFor({ timeout: 30_000 })
@@ -165,12 +165,12 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     node.kill()
     await expect.poll(() => page.locator(status).innerText(), { timeout: 30_000 }).toContain('reconnecting…')
 
-    const summary = page.locator('[data-testid=processes] .summary .error')
-    await expect.poll(() => summary.count(), { timeout: 30_000 }).toBe(1)
-    expect(await summary.innerText()).toMatch(/connection to the node was lost; reconnecting/)
-    // Refresh while the node is away: the same sentence, the rows of before stay
+    const banner = page.locator('[data-testid=processes] [data-testid=stale-banner]')
+    await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(1)
+    expect(await banner.innerText()).toMatch(/node unreachable since \d\d:\d\d:\d\d, retrying/)
+    // Refresh while the node is away: the same banner, the rows of before stay
     await page.click('[data-action=refresh]')
-    expect(await summary.innerText()).toMatch(/reconnecting/)
+    expect(await banner.innerText()).toMatch(/retrying/)
     expect(await page.locator('[data-testid=processes] .row').count()).toBeGreaterThan(0)
     await app.screenshot('bad-input-node-killed')
     expect(await page.locator('.shell').count()).toBe(1)
@@ -178,15 +178,17 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     for (const tab of ['overview', 'allocators'] as const) {
       await page.click(`.main-tabs [data-tab=${tab}]`)
       await expect
-        .poll(() => page.locator(`[data-testid=${tab}] .error`).first().innerText(), { timeout: 30_000 })
-        .toMatch(/connection to the node was lost; reconnecting/)
+        .poll(() => page.locator(`[data-testid=${tab}] [data-testid=stale-banner]`).innerText(), {
+          timeout: 30_000
+        })
+        .toMatch(/node unreachable since/)
     }
     await page.click('.main-tabs [data-tab=processes]')
 
     node = await startNode({ alive, cookie })
     await expect.poll(() => page.locator(status).innerText(), { timeout: 90_000 }).toMatch(/\bconnected\b/)
     expect(await page.locator(status).innerText()).not.toContain('reconnecting')
-    await expect.poll(() => summary.count(), { timeout: 30_000 }).toBe(0)
+    await expect.poll(() => banner.count(), { timeout: 30_000 }).toBe(0)
     await page.locator('[data-testid=processes] .row').first().waitFor({ timeout: 30_000 })
     await app.screenshot('bad-input-node-back')
   })

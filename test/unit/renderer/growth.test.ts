@@ -28,4 +28,24 @@ describe('linearTrend', () => {
   it('needs a few points before it says anything', () => {
     expect(linearTrend([0, 1000], [1, 2])).toMatchObject({ perSecond: 0, steady: false })
   })
+
+  it('needs a rate that matters: atom_used at +2 KiB/min is not flagged, binary at +60 MiB/min is', () => {
+    // five minutes at one sample a second
+    const window = Array.from({ length: 300 }, (_, i) => i * 1000)
+    const atomUsed = window.map((x) => 300 * 1024 + (x / 60_000) * 2 * 1024)
+    const binary = window.map((x) => 200 * 1024 * 1024 + (x / 60_000) * 60 * 1024 * 1024)
+    const a = linearTrend(window, atomUsed)
+    // a perfect line, 3% over the window: only the absolute floor keeps it unflagged
+    expect(a.r2).toBeCloseTo(1, 6)
+    expect(a.relative).toBeGreaterThan(0.01)
+    expect(a.steady).toBe(false)
+    expect(linearTrend(window, binary).steady).toBe(true)
+  })
+
+  it('does not flag a large category growing by a sliver of its size', () => {
+    const window = Array.from({ length: 300 }, (_, i) => i * 1000)
+    // 10 GiB growing 1 MiB/min: 0.05% over five minutes
+    const big = window.map((x) => 10 * 1024 ** 3 + (x / 60_000) * 1024 * 1024)
+    expect(linearTrend(window, big).steady).toBe(false)
+  })
 })

@@ -5,9 +5,16 @@ export interface Trend {
   r2: number
   /** Change over the window as a fraction of the first value. */
   relative: number
-  /** Grows by a straight-ish line: positive slope, r2 >= 0.8, at least 1% over the window. */
+  /**
+   * Grows by a straight-ish line at a rate that matters: r2 >= 0.8, at least 1% of the category over
+   * the window, and at least MIN_GROWTH_PER_MINUTE (so atom_used creeping by 2 KiB/min is not
+   * flagged like binary at +60 MiB/min).
+   */
   steady: boolean
 }
+
+/** The absolute floor of a flagged growth: 64 KiB/min is about 90 MiB a day. */
+export const MIN_GROWTH_PER_MINUTE = 64 * 1024
 
 /** Fits a line to (t ms, value) points. Fewer than 5 points give a flat, unsteady trend. */
 export function linearTrend(ts: readonly number[], values: readonly number[]): Trend {
@@ -37,5 +44,6 @@ export function linearTrend(ts: readonly number[], values: readonly number[]): T
   const span = (ts[n - 1] - ts[0]) / 1000
   const first = values[0] || 1
   const relative = (slope * span) / first
-  return { perSecond: slope, r2, relative, steady: slope > 0 && r2 >= 0.8 && relative >= 0.01 }
+  const steady = slope * 60 >= MIN_GROWTH_PER_MINUTE && r2 >= 0.8 && relative >= 0.01
+  return { perSecond: slope, r2, relative, steady }
 }

@@ -11,6 +11,8 @@ export const useSessionsStore = defineStore('sessions', () => {
   const sessions = ref<SessionInfo[]>([])
   const activeId = ref<string | null>(null)
   const history = shallowRef(new Map<string, MemorySample[]>())
+  /** Reconnect attempts so far, per session, while it is away. */
+  const retries = ref<Record<string, { attempt: number }>>({})
 
   const active = computed(() => sessions.value.find((s) => s.sessionId === activeId.value) ?? null)
   const activeHistory = computed(() => (activeId.value ? (history.value.get(activeId.value) ?? []) : []))
@@ -47,6 +49,9 @@ export const useSessionsStore = defineStore('sessions', () => {
       : 'The session is closed.'
   }
 
+  /** The active session is not connected (its views show what they last read). */
+  const offline = computed(() => active.value !== null && active.value.state !== 'connected')
+
   function select(sessionId: string): void {
     activeId.value = sessionId
   }
@@ -71,8 +76,13 @@ export const useSessionsStore = defineStore('sessions', () => {
     const s = sessions.value.find((x) => x.sessionId === event.sessionId)
     if (!s) return
     s.state = event.state
-    if (event.rttMs !== undefined) s.rttMs = event.rttMs
+    // a round trip measured before a loss says nothing about the link now
+    if (event.state === 'connected' && event.rttMs !== undefined) s.rttMs = event.rttMs
+    else if (event.state !== 'connected') s.rttMs = undefined
     s.error = event.state === 'connected' ? undefined : event.error
+    s.lostAt = event.state === 'reconnecting' ? (event.lostAt ?? s.lostAt ?? Date.now()) : undefined
+    if (event.incarnation !== undefined) s.incarnation = event.incarnation
+    if (event.attempt !== undefined) retries.value[event.sessionId] = { attempt: event.attempt }
     if (event.state === 'connected') {
       void call('node:memory-history', event.sessionId).then((samples) => {
         history.value.set(event.sessionId, samples)
@@ -91,6 +101,8 @@ export const useSessionsStore = defineStore('sessions', () => {
     disconnect,
     select,
     sessionFor,
-    offlineNotice
+    offlineNotice,
+    offline,
+    retries
   }
 })
