@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Emit } from '../shared/api'
+import type { Question } from './ask-user'
 import { bindHandlers } from './ipc/bind'
 import { createServices, type Services } from './services'
 import { windowOptions } from './window-options'
@@ -38,6 +39,24 @@ async function pickDumpFile(): Promise<string | null> {
     ? await dialog.showOpenDialog(mainWindow, options)
     : await dialog.showOpenDialog(options)
   return result.canceled ? null : (result.filePaths[0] ?? null)
+}
+
+/** Main's own question to the user: a native dialog the renderer cannot answer or forge. */
+async function askUser(question: Question): Promise<boolean> {
+  const options = {
+    type: 'question' as const,
+    title: question.title,
+    message: question.message,
+    detail: question.detail,
+    buttons: [question.yes, question.no],
+    defaultId: 1,
+    cancelId: 1,
+    noLink: true
+  }
+  const result = mainWindow
+    ? await dialog.showMessageBox(mainWindow, options)
+    : await dialog.showMessageBox(options)
+  return result.response === 0
 }
 
 function buildMenu(): void {
@@ -99,6 +118,7 @@ void app.whenReady().then(() => {
       decrypt: (cipher) => safeStorage.decryptString(cipher)
     },
     pickDumpFile,
+    askUser,
     dumpWorkerPath: join(__dirname, 'dump-worker.js'),
     openExternal: (url) => shell.openExternal(url)
   })

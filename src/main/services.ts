@@ -1,6 +1,7 @@
 import type { Emit, Handlers, HandlersOf } from '../shared/api'
 import type { AppApi, AppInfo } from '../shared/contract/app'
 import { AppError } from './app-error'
+import type { AskUser } from './ask-user'
 import { shortHostname } from './erldist/node-name'
 import type { SecretStore } from './store/secrets'
 import { createDumpHandlers } from './crashdump/handlers'
@@ -19,6 +20,11 @@ export interface ServiceEnv {
   pickDumpFile?: () => Promise<string | null>
   /** The built dump-indexer worker (out/main/dump-worker.js); absent: index in-process. */
   dumpWorkerPath?: string
+  /**
+   * Asks the user a yes/no question main must not take from the renderer (a native dialog in
+   * Electron); absent: every question is answered no.
+   */
+  askUser?: AskUser
   /** Opens a vetted https URL in the system browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>
 }
@@ -48,7 +54,12 @@ function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
 
 /** Builds the one handler table that both Electron's ipcMain and the e2e harness serve. */
 export function createServices(env: ServiceEnv): Services {
-  const node = createNodeHandlers({ emit: env.emit, userDataDir: env.userDataDir, secrets: env.secrets })
+  const node = createNodeHandlers({
+    emit: env.emit,
+    userDataDir: env.userDataDir,
+    secrets: env.secrets,
+    askUser: env.askUser
+  })
   const dump = createDumpHandlers({
     emit: env.emit,
     userDataDir: env.userDataDir,

@@ -5,7 +5,9 @@ import { ConnectionStore, validInterval } from '../store/connections'
 import type { SecretStore } from '../store/secrets'
 import { createCategoryHandlers } from './categories-handlers'
 import * as C from './collectors'
-import { defaultCookiePresent, readDefaultCookie } from './cookie'
+import { nobodyToAsk, type AskUser } from '../ask-user'
+import { CookieChooser } from './connect-cookie'
+import { defaultCookiePresent } from './cookie'
 import { connectorFrom, type DistConnect } from './dist-adapter'
 import { epmdNames } from '../erldist/epmd'
 import { parseNodeName, shortHostname } from '../erldist/node-name'
@@ -26,6 +28,10 @@ export interface NodeHandlerEnv {
   allocatorIntervalMs?: number
   /** The scan gate's least rest between scans, ms (default 2000; tests lengthen it). */
   scanIntervalMs?: number
+  /** Asks the user (a native dialog in Electron); absent: every question is answered no. */
+  askUser?: AskUser
+  /** ~/.erlang.cookie (tests pass their own). */
+  readDefaultCookie?: () => string | undefined
 }
 
 export interface NodeHandlers {
@@ -42,6 +48,8 @@ function sessionIdOf(value: unknown): string {
 /** The live-node part of the handler table: sessions by id, saved connections, EPMD discovery. */
 export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
   const store = new ConnectionStore(env.userDataDir, env.secrets)
+  const ask = env.askUser ?? nobodyToAsk
+  const cookies = new CookieChooser(store, ask, env.readDefaultCookie)
   const connector = env.connector ?? connectorFrom(env.connect)
   const sessions = new Map<string, Session>()
 
@@ -66,18 +74,9 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         throw new AppError('invalid_request', 'Give the node as name@host.')
       // a bare name means a short-named node on this machine, as `erl -sname shop` does
       const node = parseNodeName(req.node).full
+      const typed = typeof req.cookie === 'string' && req.cookie !== '' ? req.cookie : undefined
+      const cookie = await cookies.cookieFor(node, typed, req.savedId)
       const saved = req.savedId === undefined ? undefined : store.get(req.savedId)
-      if (req.savedId !== undefined && !saved)
-        throw new AppError('not_found', 'That saved connection no longer exists.')
-      const cookie =
-        (typeof req.cookie === 'string' && req.cookie !== '' ? req.cookie : undefined) ??
-        (saved ? store.cookieOf(saved.id) : undefined) ??
-        readDefaultCookie()
-      if (cookie === undefined)
-        throw new AppError(
-          'invalid_request',
-          'No cookie: type one, save one with the connection, or create ~/.erlang.cookie.'
-        )
       const intervalMs = validInterval(req.intervalMs ?? saved?.intervalMs)
       const s = await Session.open({
         node,
@@ -126,7 +125,19 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'connections:save': async (input) => {
       if (typeof input !== 'object' || input === null)
         throw new AppError('invalid_request', 'Expected a connection.')
-      const saved = store.save(input)
+      // storing a cookie unencrypted is the user's choice, asked by main, never a renderer flag
+      const plaintextAllowed =
+        typeof input.cookie === 'string' && input.cookie !== '' && !env.secrets.isAvailable()
+          ? await ask({
+              title: 'Store the cookie unencrypted?',
+              message: `No system keychain is available to encrypt the cookie of ${String(input.node)}.`,
+              detail:
+                "Store it unencrypted in erlscope's settings file (readable only by you, like ~/.erlang.cookie), or save the connection without it and type the cookie when you connect.",
+              yes: 'Store unencrypted',
+              no: 'Save without cookie'
+            })
+          : false
+      const saved = store.save(input, { plaintextAllowed })
       changed()
       return saved
     },

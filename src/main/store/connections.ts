@@ -111,16 +111,21 @@ export class ConnectionStore {
     return c && this.view(c)
   }
 
-  private sealCookie(cookie: string, storePlaintext: boolean | undefined): StoredCookie {
+  private sealCookie(cookie: string, plaintextAllowed: boolean): StoredCookie {
     if (this.secrets.isAvailable()) return { encrypted: this.secrets.encrypt(cookie).toString('base64') }
-    if (storePlaintext === true) return { plaintext: cookie }
+    if (plaintextAllowed) return { plaintext: cookie }
     throw new AppError(
       'encryption_unavailable',
-      'No system keychain is available to encrypt the cookie. Store it unencrypted in the settings file, or save the connection without a cookie?'
+      'The connection was not saved: no system keychain is available to encrypt the cookie, and storing it unencrypted was declined. Save it without a cookie, or type the cookie when you connect.'
     )
   }
 
-  save(input: SaveConnectionInput): SavedConnection {
+  /**
+   * Saves a connection. Renaming its node drops the stored cookie unless a new one is given: a
+   * cookie belongs to the node it was saved for. `plaintextAllowed` is main's answer from the
+   * user (asked natively) to storing it unencrypted when no keychain is available.
+   */
+  save(input: SaveConnectionInput, options: { plaintextAllowed?: boolean } = {}): SavedConnection {
     const name = typeof input.name === 'string' ? input.name.trim() : ''
     const node = typeof input.node === 'string' ? input.node.trim() : ''
     if (!NODE_NAME.test(node))
@@ -131,9 +136,10 @@ export class ConnectionStore {
     const existing = input.id === undefined ? undefined : this.data.connections.find((c) => c.id === input.id)
     if (input.id !== undefined && !existing)
       throw new AppError('not_found', 'That saved connection no longer exists.')
-    let cookie: StoredCookie | undefined = existing?.cookie
+    let cookie: StoredCookie | undefined = existing?.node === node ? existing.cookie : undefined
     if (input.cookie === '') cookie = undefined
-    else if (input.cookie !== undefined) cookie = this.sealCookie(input.cookie, input.storePlaintext)
+    else if (input.cookie !== undefined)
+      cookie = this.sealCookie(input.cookie, options.plaintextAllowed === true)
     if (existing) {
       existing.name = name || node
       existing.node = node

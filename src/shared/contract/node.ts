@@ -312,11 +312,12 @@ export interface SaveConnectionInput {
   id?: string
   name: string
   node: string
-  /** Omitted on update: keep the stored cookie. Empty string: remove it. */
+  /**
+   * Omitted on update: keep the stored cookie (dropped when `node` changes). Empty string: remove
+   * it. Where no keychain can encrypt it, main asks the user before storing it unencrypted.
+   */
   cookie?: string
   intervalMs?: number
-  /** The user agreed to store the cookie unencrypted because no keychain is available. */
-  storePlaintext?: boolean
 }
 
 /** The per-category views (ETS, ports, binary leak, atoms and code, churn) are in categories.ts. */
