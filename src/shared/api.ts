@@ -1,15 +1,17 @@
 import type { AppApi, AppEvents } from './contract/app'
+import type { ClusterApi, ClusterEvents } from './contract/cluster'
 import type { DumpApi, DumpEvents } from './contract/dump'
 import type { NodeApi, NodeEvents } from './contract/node'
 import type { Reply } from './errors'
 import { appEventChannels, appRequestChannels } from './contract/app'
+import { clusterEventChannels, clusterRequestChannels } from './contract/cluster'
 import { dumpEventChannels, dumpRequestChannels } from './contract/dump'
 import { nodeEventChannels, nodeRequestChannels } from './contract/node'
 
 /** Request channels: each is a function type from the renderer's arguments to main's value. */
-export type Api = AppApi & NodeApi & DumpApi
+export type Api = AppApi & NodeApi & DumpApi & ClusterApi
 /** Event channels (main -> renderer): each maps to its payload type. */
-export type Events = AppEvents & NodeEvents & DumpEvents
+export type Events = AppEvents & NodeEvents & DumpEvents & ClusterEvents
 
 export type Channel = keyof Api
 export type EventChannel = keyof Events
@@ -35,10 +37,20 @@ export interface Bridge {
 }
 
 export const requestChannels = Object.freeze(
-  Object.keys({ ...appRequestChannels, ...nodeRequestChannels, ...dumpRequestChannels }) as Channel[]
+  Object.keys({
+    ...appRequestChannels,
+    ...nodeRequestChannels,
+    ...dumpRequestChannels,
+    ...clusterRequestChannels
+  }) as Channel[]
 )
 export const eventChannels = Object.freeze(
-  Object.keys({ ...appEventChannels, ...nodeEventChannels, ...dumpEventChannels }) as EventChannel[]
+  Object.keys({
+    ...appEventChannels,
+    ...nodeEventChannels,
+    ...dumpEventChannels,
+    ...clusterEventChannels
+  }) as EventChannel[]
 )
 
 export const BRIDGE_KEY = 'erlscope'

@@ -1,12 +1,19 @@
 import { AppError } from '../app-error'
 import { parseArgs, type CliCommand, type CliIo } from './command'
 import { categoryCommands } from './category-commands'
+import { clusterCommands } from './cluster-command'
 import { dumpCommands } from './dump-commands'
 import { liveCommands } from './live-commands'
 import { nodeCommands } from './node-commands'
 import { APP_VERSION } from '../version'
 
-const commands: CliCommand[] = [...nodeCommands, ...liveCommands, ...categoryCommands, ...dumpCommands]
+const commands: CliCommand[] = [
+  ...nodeCommands,
+  ...liveCommands,
+  ...categoryCommands,
+  ...clusterCommands,
+  ...dumpCommands
+]
 
 const VALUE_FLAGS = [
   'cookie',
@@ -17,7 +24,8 @@ const VALUE_FLAGS = [
   'top',
   'window-ms',
   'max-processes',
-  'max-ms'
+  'max-ms',
+  'through'
 ]
 
 function help(): string {
@@ -32,6 +40,7 @@ function help(): string {
     `  erlscope ${'--help'.padEnd(width)}  this help`,
     '',
     'Node commands take the cookie from --cookie, else $ERLSCOPE_COOKIE, else ~/.erlang.cookie.',
+    'With --through ENTRY they reach NODE through ENTRY, a node of its cluster (erpc; nothing loaded).',
     'Add --json for machine-readable output.'
   ].join('\n')
 }

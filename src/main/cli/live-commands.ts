@@ -5,9 +5,9 @@ import { defaultConnector } from '../node/dist-adapter'
 import type { Connector, LiveClient } from '../node/live-client'
 import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
-import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
+import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 
-/** Connects through `connect`, runs `run`, always closes. */
+/** Connects through `connect` (and through `--through ENTRY` when given), runs `run`, always closes. */
 export async function withClient<T>(
   connect: Connector,
   args: ParsedArgs,
@@ -16,10 +16,12 @@ export async function withClient<T>(
   run: (c: LiveClient) => Promise<T>
 ): Promise<T> {
   const node = nodeArg(args, usage)
+  const through = resolveThrough(args)
   const client = await connect({
     node,
     cookie: resolveCookie(args, io),
-    timeoutMs: resolveTimeout(args, 10_000)
+    timeoutMs: resolveTimeout(args, 10_000),
+    ...(through !== undefined ? { through } : {})
   })
   try {
     return await run(client)
@@ -66,7 +68,7 @@ function topJson(r: ProcessRow): Record<string, unknown> {
 export function makeLiveCommands(connect: Connector): CliCommand[] {
   const top: CliCommand = {
     name: 'top',
-    usage: 'top NODE [--by memory|message_queue_len|reductions] [--limit N] [--json]',
+    usage: 'top NODE [--by memory|message_queue_len|reductions] [--limit N] [--through ENTRY] [--json]',
     summary: 'the top processes of a live node, ranked on the node',
     async run(args, io) {
       const by = (flagString(args, 'by') ?? 'memory') as ProcessSortKey
@@ -106,7 +108,7 @@ export function makeLiveCommands(connect: Connector): CliCommand[] {
 
   const allocators: CliCommand = {
     name: 'allocators',
-    usage: 'allocators NODE [--json]',
+    usage: 'allocators NODE [--through ENTRY] [--json]',
     summary: 'memory allocators of a live node: usage, fragmentation, mseg cache (recon_alloc)',
     async run(args, io) {
       const rep = await withClient(connect, args, io, this.usage, (c) => C.allocators(c))

@@ -4,7 +4,7 @@ import { epmdNames } from '../erldist/epmd'
 import { asNumber, listElements, type Term } from '../erldist/etf'
 import { shortHostname } from '../erldist/node-name'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
-import { nodeArg, resolveCookie, resolveTimeout } from './node-cookie'
+import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
 import { memoryCategories } from '../../shared/contract/node'
 
@@ -20,7 +20,8 @@ export async function withNode<T>(
   const node = nodeArg(args, usage)
   const cookie = resolveCookie(args, io)
   const timeoutMs = resolveTimeout(args, 10_000)
-  const client = await connectNode({ node, cookie, timeoutMs })
+  const through = resolveThrough(args)
+  const client = await connectNode({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}) })
   try {
     return await fn(client)
   } finally {
@@ -76,7 +77,7 @@ const nodes: CliCommand = {
 
 const memory: CliCommand = {
   name: 'memory',
-  usage: 'memory NODE [--json]',
+  usage: 'memory NODE [--through ENTRY] [--json]',
   summary: "a node's erlang:memory() in bytes",
   async run(args, io) {
     const { peer, mem } = await withNode(args, io, this.usage, async (c) => ({
@@ -90,7 +91,7 @@ const memory: CliCommand = {
 
 const evalCommand: CliCommand = {
   name: 'eval',
-  usage: "eval NODE 'EXPR' [--json]",
+  usage: "eval NODE 'EXPR' [--through ENTRY] [--json]",
   summary: 'evaluate an Erlang expression on a node (erl_eval; loads no code) and print the result',
   async run(args, io) {
     const source = args.positional.slice(1).join(' ')

@@ -46,3 +46,12 @@ export function nodeArg(args: ParsedArgs, usage: string): string {
   if (node === undefined) throw new AppError('invalid_request', `Which node? Usage: erlscope ${usage}`)
   return node
 }
+
+/** `--through ENTRY_NODE`: reach the node through that node of its cluster (erpc from the entry). */
+export function resolveThrough(args: ParsedArgs): string | undefined {
+  const v = args.flags.get('through')
+  if (v === undefined) return undefined
+  if (typeof v !== 'string' || !v.includes('@'))
+    throw new AppError('invalid_request', '--through takes the entry node as name@host.')
+  return v
+}

@@ -32,17 +32,19 @@
  * `proplistToObject`, `mapGet`, `termEquals`).
  */
 import { EventEmitter } from 'node:events'
-import type { AppError } from '../app-error'
+import { AppError } from '../app-error'
 import { DistConnection, type ConnectionOptions } from './connection'
 import { formatTerm } from './etf/format'
-import { asText, type Term } from './etf/types'
+import { asText, atom, listElements, type Term } from './etf/types'
 import { RemoteEval } from './remote-eval'
-import { RexClient } from './rpc'
+import { RexClient, type RpcCaller } from './rpc'
+import { ErpcCaller } from './through'
 
 export * from './etf'
 export { BadRpcError } from './rpc'
 export { flagNames } from './flags'
 export { parseNodeName, type NodeName } from './node-name'
+import { parseNodeName } from './node-name'
 export { epmdNames, portPlease } from './epmd'
 
 export interface ConnectNodeOptions {
@@ -51,6 +53,11 @@ export interface ConnectNodeOptions {
   /** Connect budget (EPMD + handshake + first rpc), default 10 000 ms. */
   timeoutMs?: number
   epmdPort?: number
+  /**
+   * Reach `node` through this node of its cluster: connect to `through` (the entry) and run every
+   * rpc and eval on `node` with `erpc:call` from there. `node` must be connected to the entry.
+   */
+  through?: string
   /** Link liveness: silence after which 'lost' fires with code timeout (default 120 000 ms). */
   silenceLimitMs?: number
 }
@@ -61,20 +68,32 @@ interface NodeClientEvents {
 }
 
 export class NodeClient extends EventEmitter<NodeClientEvents> {
-  private readonly rex: RexClient
+  /** @internal rex on the peer (the entry node when calls run elsewhere) */
+  readonly rex: RexClient
+  private readonly caller: RpcCaller
   private readonly evaluator: RemoteEval
   otpRelease: string | undefined
 
-  constructor(private readonly conn: DistConnection) {
+  /** `target`: run everything on that node of the peer's cluster, through the peer (see ErpcCaller). */
+  constructor(
+    private readonly conn: DistConnection,
+    private readonly target?: string
+  ) {
     super()
     this.rex = new RexClient(conn)
-    this.evaluator = new RemoteEval(this.rex, conn.peerName)
+    this.caller = target === undefined ? this.rex : new ErpcCaller(this.rex, conn.peerName, target)
+    this.evaluator = new RemoteEval(this.caller, target ?? conn.peerName)
     conn.on('lost', (reason) => this.emit('lost', reason))
     conn.on('close', () => this.emit('close'))
   }
 
+  /** The node the calls run on (the target when reached through an entry node). */
   get peerName(): string {
-    return this.conn.peerName
+    return this.target ?? this.conn.peerName
+  }
+  /** The node we hold the distribution link with when the calls run on another node; else undefined. */
+  get entryName(): string | undefined {
+    return this.target === undefined ? undefined : this.conn.peerName
   }
   get localName(): string {
     return this.conn.localName
@@ -94,7 +113,7 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   }
 
   rpc(module: string, fn: string, args: Term[] = [], timeoutMs?: number): Promise<Term> {
-    return this.rex.call(module, fn, args, timeoutMs)
+    return this.caller.call(module, fn, args, timeoutMs)
   }
 
   eval(source: string, bindings: Record<string, Term> = {}, timeoutMs?: number): Promise<Term> {
@@ -102,7 +121,7 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   }
 
   format(term: Term): string {
-    return formatTerm(term, { localNode: this.conn.peerName })
+    return formatTerm(term, { localNode: this.peerName })
   }
 
   close(): void {
@@ -115,19 +134,36 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   }
 }
 
+/** The entry node must already hold a link to the target: erlscope never makes it dial new nodes. */
+async function requireConnected(rex: RexClient, entry: string, target: string): Promise<void> {
+  const names = (listElements(await rex.call('erlang', 'nodes', [atom('connected')])) ?? []).flatMap((t) =>
+    t.kind === 'atom' ? [t.name] : []
+  )
+  if (names.includes(target)) return
+  const shown = names.slice(0, 10).join(', ') + (names.length > 10 ? ', …' : '')
+  throw new AppError(
+    'node_not_found',
+    `${target} is not connected to ${entry}` +
+      (names.length ? `; ${entry} is connected to ${shown}.` : `, which is connected to no other node.`)
+  )
+}
+
 export async function connectNode(options: ConnectNodeOptions): Promise<NodeClient> {
   const started = Date.now()
   const budget = options.timeoutMs ?? 10_000
   const connOptions: ConnectionOptions = {
-    node: options.node,
+    node: options.through ?? options.node,
     cookie: options.cookie,
     timeoutMs: budget,
     epmdPort: options.epmdPort,
     silenceLimitMs: options.silenceLimitMs
   }
   const conn = await DistConnection.open(connOptions)
-  const client = new NodeClient(conn)
+  const target = options.through === undefined ? undefined : parseNodeName(options.node).full
+  const client = new NodeClient(conn, target)
   try {
+    if (target !== undefined && target !== conn.peerName)
+      await requireConnected(client.rex, conn.peerName, target)
     const rel = await client.rpc(
       'erlang',
       'system_info',

@@ -1,5 +1,5 @@
 import { AppError } from '../app-error'
-import { BadRpcError, type RexClient } from './rpc'
+import { BadRpcError, type RpcCaller } from './rpc'
 import { atom, charlist, int, isAtom, list, listElements, NIL, tuple, type Term } from './etf/types'
 import { formatTerm } from './etf/format'
 
@@ -8,13 +8,14 @@ export const FORMS_CACHE_LIMIT = 512
 /**
  * Remote evaluation with no code loaded into the target: an expression is scanned and parsed on
  * the node once (`erl_scan:string/1`, `erl_parse:parse_exprs/1`), its abstract forms are cached
- * by source text, and each use runs `erl_eval:exprs(Forms, Bindings)` through rex.
+ * by source text, and each use runs `erl_eval:exprs(Forms, Bindings)` through rex — or, with an
+ * `ErpcCaller`, on another node of the cluster through the one we are connected to.
  */
 export class RemoteEval {
   private readonly forms = new Map<string, Promise<Term>>()
 
   constructor(
-    private readonly rex: RexClient,
+    private readonly rex: RpcCaller,
     private readonly peerName: string
   ) {}
 

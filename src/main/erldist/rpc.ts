@@ -32,12 +32,17 @@ interface Pending {
   call: string
 }
 
+/** Something that runs `M:F(Args)` on a node and answers the result (rex, or erpc through another node). */
+export interface RpcCaller {
+  call(module: string, fn: string, args: Term[], timeoutMs?: number): Promise<Term>
+}
+
 /**
  * Calls through the peer's `rex` server, gen_server style:
  * `REG_SEND {6, Self, '', rex}` + `{'$gen_call', {Self, Ref}, {call, M, F, A, user}}`, answered by
  * `{Ref, Reply}`. Many calls may be in flight; each has its own timeout.
  */
-export class RexClient {
+export class RexClient implements RpcCaller {
   private readonly pending = new Map<string, Pending>()
 
   constructor(private readonly conn: DistConnection) {

@@ -15,7 +15,8 @@ function wrap(client: NodeClient): LiveClient {
   })
   return {
     peer: client.peerName,
-    creation: client.peerCreation,
+    ...(client.entryName !== undefined ? { entry: client.entryName } : { creation: client.peerCreation }),
+    localName: client.localName,
     async evaluate(source, bindings, timeoutMs) {
       const terms: Record<string, Term> = {}
       for (const [k, v] of Object.entries(bindings)) terms[k] = toTerm(v)
@@ -36,7 +37,8 @@ function wrap(client: NodeClient): LiveClient {
 
 /** Wraps the distribution client into the collectors' LiveClient. */
 export function connectorFrom(connect: DistConnect = connectNode): Connector {
-  return async ({ node, cookie, timeoutMs }) => wrap(await connect({ node, cookie, timeoutMs }))
+  return async ({ node, cookie, timeoutMs, through }) =>
+    wrap(await connect({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}) }))
 }
 
 /** The connector over the real distribution client. */

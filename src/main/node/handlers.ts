@@ -1,9 +1,11 @@
 import type { Emit, HandlersOf } from '../../shared/api'
+import type { ClusterApi } from '../../shared/contract/cluster'
 import type { NodeApi, SessionInfo } from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import { ConnectionStore, validInterval } from '../store/connections'
 import type { SecretStore } from '../store/secrets'
 import { createCategoryHandlers } from './categories-handlers'
+import { createClusterHandlers } from './cluster-handlers'
 import * as C from './collectors'
 import { nobodyToAsk, type AskUser } from '../ask-user'
 import { CookieChooser } from './connect-cookie'
@@ -35,7 +37,7 @@ export interface NodeHandlerEnv {
 }
 
 export interface NodeHandlers {
-  handlers: HandlersOf<NodeApi>
+  handlers: HandlersOf<NodeApi & ClusterApi>
   dispose(): Promise<void>
 }
 
@@ -60,7 +62,29 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
   }
   const changed = (): void => env.emit('connections:changed', { connections: store.list() })
 
-  const handlers: HandlersOf<NodeApi> = {
+  const cluster = createClusterHandlers({
+    emit: env.emit,
+    session,
+    async openMember(entry, node) {
+      if (node === entry.node) return entry.info()
+      const route = entry.memberRoute()
+      const open = [...sessions.values()].find((s) => s.node === node && s.info().through === route.through)
+      if (open) return open.info()
+      const s = await Session.open({
+        node,
+        cookie: route.cookie,
+        through: route.through,
+        intervalMs: entry.intervalMs,
+        connect: connector,
+        emit: env.emit,
+        backoffMs: env.backoffMs
+      })
+      sessions.set(s.id, s)
+      return s.info()
+    }
+  })
+
+  const handlers: HandlersOf<NodeApi & ClusterApi> = {
     'epmd:names': async (host) => {
       const h = typeof host === 'string' && host.trim() !== '' ? host.trim() : 'localhost'
       const nodeHost = h === 'localhost' || h === '127.0.0.1' ? shortHostname() : h
@@ -99,6 +123,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'node:disconnect': async (id) => {
       const s = session(id)
       sessions.delete(s.id)
+      cluster.forget(s.id)
       await s.close()
     },
     'node:sessions': async () => [...sessions.values()].map((s) => s.info()),
@@ -120,6 +145,8 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'node:allocator-history': async (id, since) =>
       session(id).allocatorHistory.since(typeof since === 'number' ? since : -Infinity),
     ...createCategoryHandlers((id) => session(id).live()),
+
+    ...cluster.handlers,
 
     'connections:list': async () => store.list(),
     'connections:save': async (input) => {
@@ -157,6 +184,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     async dispose() {
       const all = [...sessions.values()]
       sessions.clear()
+      cluster.dispose()
       await Promise.all(all.map((s) => s.close()))
     }
   }

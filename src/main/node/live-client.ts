@@ -10,8 +10,12 @@ export type Arg = number | boolean | { atom: string } | { binary: string } | Arg
 export interface LiveClient {
   /** Full name of the peer, `name@host`. */
   readonly peer: string
-  /** The peer's creation from the handshake: a restarted node gets a new one. */
+  /** The peer's creation from the handshake: a restarted node gets a new one (absent through an entry node). */
   readonly creation?: number
+  /** The node we are connected to when the calls run on `peer` through it (see ConnectOptions.through). */
+  readonly entry?: string
+  /** Our own (hidden) node name as the connected node sees it. */
+  readonly localName?: string
   /** `erl_eval:exprs/2` on the target (parsed once per connection), bindings by name. */
   evaluate(source: string, bindings: Record<string, Arg>, timeoutMs: number): Promise<EVal>
   /** `rpc:call(M, F, Args)` through rex. */
@@ -25,6 +29,8 @@ export interface ConnectOptions {
   node: string
   cookie: string
   timeoutMs?: number
+  /** Connect to this node of `node`'s cluster and run every call on `node` through it (erpc). */
+  through?: string
 }
 
 export type Connector = (options: ConnectOptions) => Promise<LiveClient>

@@ -22,6 +22,8 @@ export interface SessionOptions {
   cookie: string
   intervalMs: number
   savedId?: string
+  /** Reach `node` through this node of its cluster (every call runs on `node` via erpc there). */
+  through?: string
   connect: Connector
   emit: Emit
   historyCapacity?: number
@@ -101,11 +103,24 @@ export class Session {
     return this.opts.intervalMs
   }
 
+  get closed(): boolean {
+    return this.state === 'closed'
+  }
+
+  /**
+   * How to reach another member of this node's cluster: through the same entry node this session
+   * uses (its own node when it is direct), with the same cookie. Main only: never crosses IPC.
+   */
+  memberRoute(): { cookie: string; through: string } {
+    return { cookie: this.opts.cookie, through: this.opts.through ?? this.opts.node }
+  }
+
   info(): SessionInfo {
     return {
       sessionId: this.id,
       node: this.opts.node,
       ...(this.opts.savedId ? { savedId: this.opts.savedId } : {}),
+      ...(this.opts.through ? { through: this.opts.through } : {}),
       state: this.state,
       otpRelease: this.otpRelease,
       ertsVersion: this.ertsVersion,
@@ -134,7 +149,8 @@ export class Session {
     const client = await this.opts.connect({
       node: this.opts.node,
       cookie: this.opts.cookie,
-      timeoutMs: this.opts.connectTimeoutMs ?? 10_000
+      timeoutMs: this.opts.connectTimeoutMs ?? 10_000,
+      ...(this.opts.through ? { through: this.opts.through } : {})
     })
     if (gen !== this.generation || this.state === 'closed') {
       await client.close().catch(() => undefined)

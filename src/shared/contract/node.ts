@@ -46,6 +46,8 @@ export interface SessionInfo {
   sessionId: string
   node: string
   savedId?: string
+  /** The session's calls run on `node` through this node of its cluster (erpc), not over a link of its own. */
+  through?: string
   state: SessionState
   otpRelease: string
   ertsVersion: string
