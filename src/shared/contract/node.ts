@@ -188,8 +188,11 @@ export interface ProcessDetail {
   memory: number
   messageQueueLength: number
   reductions: number
+  /** Bytes: process_info's heap_size (words) times the node's word size. */
   heapSize: number
+  /** Bytes (stack_size words times the word size). */
   stackSize: number
+  /** Bytes (total_heap_size words times the word size). */
   totalHeapSize: number
   binaryMemory: number
   binaryCount: number

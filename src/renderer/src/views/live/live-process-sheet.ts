@@ -7,7 +7,11 @@ export function liveProcessSheet(
   wordSize: number,
   messages: MessagesResult | null
 ): ProcessSheet {
-  const words = (w: number): string => `${groupDigits(w)} words (${humanBytes(w * wordSize)})`
+  // the node sends these in bytes (process_info's words times its word size)
+  const sized = (bytes: number): { value: string; title: string } => ({
+    value: `${humanBytes(bytes)} (${groupDigits(bytes / wordSize)} words)`,
+    title: exactBytes(bytes)
+  })
   const gc = Object.entries(d.garbageCollection).map(([k, v]) => `${k}: ${groupDigits(v)}`)
   return {
     pid: d.pid,
@@ -25,9 +29,9 @@ export function liveProcessSheet(
         tone: d.messageQueueLength > 10_000 ? 'danger' : d.messageQueueLength > 1000 ? 'warn' : undefined
       },
       { label: 'Reductions', value: groupDigits(d.reductions) },
-      { label: 'Heap size', value: words(d.heapSize) },
-      { label: 'Stack size', value: words(d.stackSize) },
-      { label: 'Total heap size', value: words(d.totalHeapSize) },
+      { label: 'Heap size', ...sized(d.heapSize) },
+      { label: 'Stack size', ...sized(d.stackSize) },
+      { label: 'Total heap size', ...sized(d.totalHeapSize) },
       {
         label: 'Binaries (refc)',
         value: `${humanBytes(d.binaryMemory)} in ${groupDigits(d.binaryCount)}`,
