@@ -3,6 +3,7 @@ import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/c
 import { AppError } from '../app-error'
 import { DumpFile, fmtBytes } from '../crashdump/dump-file'
 import { defaultCacheDir, openDumpIndex } from '../crashdump/index-cache'
+import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 
 /**
@@ -143,7 +144,8 @@ function reportText(s: DumpSummary, top: number): string {
         `  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}`
       )
   }
-  return out.join('\n')
+  // one pushed entry is one line: a newline inside a field is escaped, never a new line
+  return out.map((line) => terminalText(line)).join('\n')
 }
 
 /** Printable ASCII without `"` and backslash: JSON.stringify would return it quoted, unchanged. */
@@ -205,7 +207,9 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
     const r = dump.row(rows[i], ws)
     const m = r.memoryBytes ?? r.memoryEstimateBytes
     io.out(
-      `${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`
+      terminalText(
+        `${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`
+      )
     )
   }
   if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)

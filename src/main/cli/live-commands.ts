@@ -4,6 +4,7 @@ import * as C from '../node/collectors'
 import { defaultConnector } from '../node/dist-adapter'
 import type { Connector, LiveClient } from '../node/live-client'
 import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
+import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 
@@ -19,7 +20,8 @@ export async function withClient<T>(
   const through = resolveThrough(args)
   const client = await connect({
     node,
-    cookie: resolveCookie(args, io),
+    // the cookie goes to the node we dial: the entry node when there is one
+    cookie: resolveCookie(args, io, through ?? node),
     timeoutMs: resolveTimeout(args, 10_000),
     ...(through !== undefined ? { through } : {})
   })
@@ -34,7 +36,9 @@ const bytes = humanBytes
 const pct = (r: number): string => `${(r * 100).toFixed(1)}%`
 
 /** A plain-text table; `right` holds the indexes of right-aligned columns. */
-export function table(header: string[], rows: string[][], right: Set<number>): string {
+/** A text table; every cell is escaped (terminal-text.ts) before it is measured and padded. */
+export function table(header: string[], cells: string[][], right: Set<number>): string {
+  const rows = cells.map((r) => r.map((c) => terminalText(c)))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
   const line = (cells: string[]): string =>
     cells

@@ -3,6 +3,7 @@ import { connectNode, type NodeClient } from '../erldist/client'
 import { epmdNames } from '../erldist/epmd'
 import { asNumber, listElements, type Term } from '../erldist/etf'
 import { shortHostname } from '../erldist/node-name'
+import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
@@ -18,9 +19,10 @@ export async function withNode<T>(
   fn: (c: NodeClient) => Promise<T>
 ): Promise<T> {
   const node = nodeArg(args, usage)
-  const cookie = resolveCookie(args, io)
-  const timeoutMs = resolveTimeout(args, 10_000)
   const through = resolveThrough(args)
+  // the cookie goes to the node we dial: the entry node when there is one
+  const cookie = resolveCookie(args, io, through ?? node)
+  const timeoutMs = resolveTimeout(args, 10_000)
   const client = await connectNode({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}) })
   try {
     return await fn(client)
@@ -49,7 +51,11 @@ export function memoryObject(term: Term): Record<string, number> {
 }
 
 export function memoryTable(node: string, mem: Record<string, number>): string {
-  const rows = Object.entries(mem).map(([k, v]) => [k, humanBytes(v), v.toLocaleString('en-US')])
+  const rows = Object.entries(mem).map(([k, v]) => [
+    terminalText(k),
+    humanBytes(v),
+    v.toLocaleString('en-US')
+  ])
   const w0 = Math.max(...rows.map((r) => r[0].length))
   const w1 = Math.max(...rows.map((r) => r[1].length))
   const w2 = Math.max(...rows.map((r) => r[2].length))
@@ -66,15 +72,16 @@ const nodes: CliCommand = {
     const { nodes: list } = await epmdNames(host, { timeoutMs: resolveTimeout(args, 5000) })
     const rows = list.map((n) => ({ name: n.name, node: `${n.name}@${host}`, port: n.port }))
     if (args.flags.has('json')) io.out(JSON.stringify(rows, null, 2))
-    else if (rows.length === 0) io.out(`No nodes registered in EPMD on ${host}.`)
+    else if (rows.length === 0) io.out(`No nodes registered in EPMD on ${terminalText(host)}.`)
     else {
-      const w = Math.max(4, ...rows.map((r) => r.node.length))
-      io.out([`${'NODE'.padEnd(w)}  PORT`, ...rows.map((r) => `${r.node.padEnd(w)}  ${r.port}`)].join('\n'))
+      // names come from whatever answered on the EPMD port: escaped before they are padded
+      const safe = rows.map((r) => ({ node: terminalText(r.node), port: r.port }))
+      const w = Math.max(4, ...safe.map((r) => r.node.length))
+      io.out([`${'NODE'.padEnd(w)}  PORT`, ...safe.map((r) => `${r.node.padEnd(w)}  ${r.port}`)].join('\n'))
     }
     return 0
   }
 }
-
 const memory: CliCommand = {
   name: 'memory',
   usage: 'memory NODE [--through ENTRY] [--json]',
