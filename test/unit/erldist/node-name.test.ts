@@ -75,15 +75,24 @@ describe('CLI helpers', () => {
       pid: '<0.1.0>'
     })
   })
-  it('cookie: flag, then env, then ~/.erlang.cookie, else a sentence', () => {
+  it('cookie: flag, then file, then env, then ~/.erlang.cookie (this machine only), else a sentence', () => {
     const home = mkdtempSync(join(tmpdir(), 'erlscope-cookie-'))
     const io = (env: NodeJS.ProcessEnv) => ({ out: () => {}, err: () => {}, env })
+    const flags = ['cookie', 'cookie-file']
+    const local = 'app@localhost'
     expect(
-      resolveCookie(parseArgs(['--cookie', 'A'], ['cookie']), io({ ERLSCOPE_COOKIE: 'B', HOME: home }))
+      resolveCookie(parseArgs(['--cookie', 'A'], flags), io({ ERLSCOPE_COOKIE: 'B', HOME: home }), local)
     ).toBe('A')
-    expect(resolveCookie(parseArgs([], ['cookie']), io({ ERLSCOPE_COOKIE: 'B', HOME: home }))).toBe('B')
-    expect(() => resolveCookie(parseArgs([], ['cookie']), io({ HOME: home }))).toThrow(/ERLSCOPE_COOKIE/)
+    expect(resolveCookie(parseArgs([], flags), io({ ERLSCOPE_COOKIE: 'B', HOME: home }), local)).toBe('B')
+    expect(() => resolveCookie(parseArgs([], flags), io({ HOME: home }), local)).toThrow(/ERLSCOPE_COOKIE/)
     writeFileSync(join(home, '.erlang.cookie'), 'FROMFILE\n')
-    expect(resolveCookie(parseArgs([], ['cookie']), io({ HOME: home }))).toBe('FROMFILE')
+    expect(resolveCookie(parseArgs([], flags), io({ HOME: home }), local)).toBe('FROMFILE')
+    expect(resolveCookie(parseArgs([], flags), io({ HOME: home }), 'app@127.0.0.1')).toBe('FROMFILE')
+    expect(() => resolveCookie(parseArgs([], flags), io({ HOME: home }), 'app@db.example.net')).toThrow(
+      /--cookie-file/
+    )
+    writeFileSync(join(home, 'c'), ' C \n')
+    const viaFile = parseArgs(['--cookie-file', join(home, 'c')], flags)
+    expect(resolveCookie(viaFile, io({ ERLSCOPE_COOKIE: 'B' }), 'app@db.example.net')).toBe('C')
   })
 })
