@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type ErlNode } from '../support/erl-node'
-import { parseArgs, type CliIo } from '../../src/main/cli/command'
-import { nodeCommands, MEMORY_KEYS } from '../../src/main/cli/node-commands'
-import { AppError } from '../../src/main/app-error'
+import type { CliIo } from '../../src/main/cli/command'
+import { main } from '../../src/main/cli/main'
+import { MEMORY_KEYS } from '../../src/main/cli/node-commands'
 
-const VALUE_FLAGS = ['cookie', 'host', 'by', 'limit', 'timeout', 'top']
-
-/** Runs a node command the way the dispatcher does: AppErrors become a sentence on stderr and exit 1. */
+/** Runs a command line through the real dispatcher (main.ts). */
 async function run(
   argv: string[],
   env: NodeJS.ProcessEnv = {}
@@ -21,16 +19,7 @@ async function run(
     err: (t) => (err += t + '\n'),
     env: { HOME: '/nonexistent', ...env }
   }
-  const [name, ...rest] = argv
-  const cmd = nodeCommands.find((c) => c.name === name)
-  if (!cmd) throw new Error(`no command ${name}`)
-  try {
-    return { code: await cmd.run(parseArgs(rest, VALUE_FLAGS), io), out, err }
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e
-    io.err(`erlscope: ${e.message} [${e.code}]`)
-    return { code: 1, out, err }
-  }
+  return { code: await main(argv, io), out, err }
 }
 
 let n: ErlNode

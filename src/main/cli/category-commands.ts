@@ -7,6 +7,7 @@ import { defaultConnector } from '../node/dist-adapter'
 import type { Connector } from '../node/live-client'
 import { flagString, type CliCommand, type ParsedArgs } from './command'
 import { table, withClient } from './live-commands'
+import { JSON_FLAG, LIMIT_FLAG, NODE_FLAGS, WINDOW_FLAG } from './flags'
 
 const bytes = humanBytes
 
@@ -39,6 +40,13 @@ export function makeCategoryCommands(connect: Connector): CliCommand[] {
   const ets: CliCommand = {
     name: 'ets',
     usage: 'ets NODE [--by memory|size|growth] [--window-ms N] [--limit N] [--json]',
+    flags: [
+      ...NODE_FLAGS,
+      { name: 'by', value: 'KEY', help: 'rank by', choices: ['memory', 'size', 'growth'] },
+      WINDOW_FLAG,
+      LIMIT_FLAG(G.CATEGORY_LIMITS.maxRows, 20),
+      JSON_FLAG
+    ],
     summary: 'ETS tables of a live node by memory (bytes), objects or growth, with owners',
     async run(args, io) {
       const sortBy = oneOf<EtsSortKey>(args, ['memory', 'size', 'growth'], 'memory')
@@ -100,6 +108,18 @@ export function makeCategoryCommands(connect: Connector): CliCommand[] {
   const ports: CliCommand = {
     name: 'ports',
     usage: 'ports NODE [--by queue|memory|input|output|growth] [--window-ms N] [--limit N] [--json]',
+    flags: [
+      ...NODE_FLAGS,
+      {
+        name: 'by',
+        value: 'KEY',
+        help: 'rank by',
+        choices: ['queue', 'memory', 'input', 'output', 'growth']
+      },
+      WINDOW_FLAG,
+      LIMIT_FLAG(G.CATEGORY_LIMITS.maxRows, 20),
+      JSON_FLAG
+    ],
     summary: 'ports and sockets of a live node by queue, memory, traffic or queue growth',
     async run(args, io) {
       const sortBy = oneOf<PortSortKey>(args, ['queue', 'memory', 'input', 'output', 'growth'], 'queue')
@@ -158,6 +178,14 @@ export function makeCategoryCommands(connect: Connector): CliCommand[] {
   const binLeak: CliCommand = {
     name: 'bin-leak',
     usage: 'bin-leak NODE --yes [--limit N] [--max-processes N] [--max-ms N] [--json]',
+    flags: [
+      ...NODE_FLAGS,
+      { name: 'yes', help: 'go ahead (it garbage-collects every process)' },
+      LIMIT_FLAG(G.CATEGORY_LIMITS.maxRows, 20),
+      { name: 'max-processes', value: 'N', help: 'stop after N processes' },
+      { name: 'max-ms', value: 'MS', help: 'stop after MS milliseconds' },
+      JSON_FLAG
+    ],
     summary: 'garbage-collect every process and rank by refc binary bytes freed (recon bin_leak)',
     async run(args, io) {
       if (!args.flags.has('yes')) {
@@ -213,6 +241,7 @@ export function makeCategoryCommands(connect: Connector): CliCommand[] {
   const atoms: CliCommand = {
     name: 'atoms',
     usage: 'atoms NODE [--limit N] [--json]',
+    flags: [...NODE_FLAGS, LIMIT_FLAG(G.CATEGORY_LIMITS.maxRows, 20), JSON_FLAG],
     summary: 'atom count against the limit, atom and code memory, largest modules and old code',
     async run(args, io) {
       const r = await withClient(connect, args, io, this.usage, (c) => G.atomsAndCode(c, limitOf(args, 20)))
@@ -239,6 +268,7 @@ export function makeCategoryCommands(connect: Connector): CliCommand[] {
   const churn: CliCommand = {
     name: 'churn',
     usage: 'churn NODE [--window-ms N] [--limit N] [--json]',
+    flags: [...NODE_FLAGS, WINDOW_FLAG, LIMIT_FLAG(G.CATEGORY_LIMITS.maxRows, 20), JSON_FLAG],
     summary: 'processes born and dead over a window, grouped by initial call and by parent',
     async run(args, io) {
       const r = await withClient(connect, args, io, this.usage, (c) =>

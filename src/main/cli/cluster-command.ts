@@ -6,6 +6,7 @@ import type { Connector } from '../node/live-client'
 import type { CliCommand } from './command'
 import { table, withClient } from './live-commands'
 import { resolveTimeout } from './node-cookie'
+import { JSON_FLAG, NODE_FLAGS } from './flags'
 
 function uptime(ms: number): string {
   const s = Math.floor(ms / 1000)
@@ -42,6 +43,7 @@ export function makeClusterCommands(connect: Connector): CliCommand[] {
   const cluster: CliCommand = {
     name: 'cluster',
     usage: 'cluster NODE [--hidden] [--timeout MS] [--through ENTRY] [--json]',
+    flags: [...NODE_FLAGS, { name: 'hidden', help: 'include hidden nodes (nodes(hidden))' }, JSON_FLAG],
     summary: "every node of NODE's cluster in one sample through NODE: OTP, uptime, processes, memory",
     async run(args, io) {
       const memberTimeoutMs = resolveTimeout(args, 5000)

@@ -5,6 +5,7 @@ import { DumpFile, fmtBytes } from '../crashdump/dump-file'
 import { defaultCacheDir, openDumpIndex } from '../crashdump/index-cache'
 import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
+import { JSON_FLAG, type FlagSpec } from './flags'
 
 /**
  * Opens the dump named on the command line, reusing its cached index unless `--no-cache`; runs
@@ -215,11 +216,14 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)
 }
 
+const NO_CACHE_FLAG: FlagSpec = { name: 'no-cache', help: 'read the dump again instead of its cached index' }
+
 /** Crash-dump subcommands (report, processes). */
 export const dumpCommands: CliCommand[] = [
   {
     name: 'report',
     usage: 'report DUMP [--json] [--top N] [--no-cache]',
+    flags: [JSON_FLAG, { name: 'top', value: 'N', help: 'rows per top list (default 10)' }, NO_CACHE_FLAG],
     summary: 'triage a crash dump: what happened, memory, counts, top processes',
     async run(args, io) {
       await withDump(args, io, async (dump) => {
@@ -232,7 +236,13 @@ export const dumpCommands: CliCommand[] = [
   },
   {
     name: 'processes',
-    usage: 'processes DUMP [--json] [--by memory|mailbox|reductions] [--limit N] [--no-cache]',
+    usage: `processes DUMP [--json] [--by ${Object.keys(SORT_KEYS).join('|')}] [--limit N] [--no-cache]`,
+    flags: [
+      JSON_FLAG,
+      { name: 'by', value: 'KEY', help: 'sort by', choices: Object.keys(SORT_KEYS) },
+      { name: 'limit', value: 'N', help: 'how many rows (default 30; all with --json)' },
+      NO_CACHE_FLAG
+    ],
     summary: "list a crash dump's processes (all of them with --json)",
     async run(args, io) {
       await withDump(args, io, (dump) => writeProcesses(dump, args, io))

@@ -6,6 +6,7 @@ import type { Connector, LiveClient } from '../node/live-client'
 import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
 import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
+import { JSON_FLAG, LIMIT_FLAG, NODE_FLAGS, type FlagSpec } from './flags'
 import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 
 /** Connects through `connect` (and through `--through ENTRY` when given), runs `run`, always closes. */
@@ -53,8 +54,55 @@ const TOP_KEYS: readonly ProcessSortKey[] = [
   'message_queue_len',
   'reductions',
   'total_heap_size',
-  'binary_memory'
+  'binary_memory',
+  'growth'
 ]
+const GROWTH_OF = ['memory', 'message_queue_len', 'reductions', 'total_heap_size'] as const
+type GrowthOf = (typeof GROWTH_OF)[number]
+
+const TOP_FLAGS: readonly FlagSpec[] = [
+  ...NODE_FLAGS,
+  { name: 'by', value: 'KEY', help: 'rank by (default memory)', choices: TOP_KEYS },
+  {
+    name: 'filter',
+    value: 'TEXT',
+    help: 'only processes whose pid, registered name, initial call or current function contains TEXT'
+  },
+  {
+    name: 'growth-of',
+    value: 'KEY',
+    help: 'for --by growth: what grows (default memory)',
+    choices: GROWTH_OF
+  },
+  {
+    name: 'window-ms',
+    value: 'MS',
+    help: `for --by growth: the window, in ms (default ${C.LIMITS.defaultWindowMs}, at most ${C.LIMITS.maxWindowMs})`
+  },
+  LIMIT_FLAG(C.LIMITS.maxPageRows, 20),
+  JSON_FLAG
+]
+
+/** The ranked value of a row in words: bytes for sizes, a signed delta for growth. */
+function rankedText(r: ProcessRow, by: ProcessSortKey, growthOf: GrowthOf): string {
+  const v = r.sortValue
+  const sign = v > 0 ? '+' : v < 0 ? '-' : ''
+  if (by === 'growth')
+    return growthOf === 'memory'
+      ? `${sign}${bytes(Math.abs(v))}`
+      : `${sign}${Math.abs(v).toLocaleString('en-US')}`
+  if (by === 'memory' || by === 'total_heap_size' || by === 'binary_memory') return bytes(v)
+  return v.toLocaleString('en-US')
+}
+
+const RANKED_HEADER: Record<ProcessSortKey, string> = {
+  memory: 'MEMORY',
+  message_queue_len: 'MSGQ',
+  reductions: 'REDUCTIONS',
+  total_heap_size: 'TOTAL HEAP',
+  binary_memory: 'BINARY',
+  growth: 'GROWTH'
+}
 
 function topJson(r: ProcessRow): Record<string, unknown> {
   return {
@@ -63,8 +111,11 @@ function topJson(r: ProcessRow): Record<string, unknown> {
     memory: r.memory,
     messageQueueLength: r.messageQueueLength,
     reductions: r.reductions,
+    totalHeapSize: r.totalHeapSize,
+    binaryMemory: r.binaryMemory,
     currentFunction: r.currentFunction,
-    initialCall: r.initialCall
+    initialCall: r.initialCall,
+    rankedValue: r.sortValue
   }
 }
 
@@ -72,40 +123,75 @@ function topJson(r: ProcessRow): Record<string, unknown> {
 export function makeLiveCommands(connect: Connector): CliCommand[] {
   const top: CliCommand = {
     name: 'top',
-    usage: 'top NODE [--by memory|message_queue_len|reductions] [--limit N] [--through ENTRY] [--json]',
-    summary: 'the top processes of a live node, ranked on the node',
+    usage: `top NODE [--by ${TOP_KEYS.join('|')}] [--filter TEXT] [--growth-of KEY] [--window-ms MS] [--limit N] [--through ENTRY] [--json]`,
+    summary:
+      'the top processes of a live node, ranked on the node (the ranked value in the first figure column)',
+    flags: TOP_FLAGS,
     async run(args, io) {
       const by = (flagString(args, 'by') ?? 'memory') as ProcessSortKey
-      if (!TOP_KEYS.includes(by))
-        throw new AppError('invalid_request', `--by must be one of ${TOP_KEYS.join(', ')}.`)
+      const growthOf = (flagString(args, 'growth-of') ?? 'memory') as GrowthOf
       const limit = Number(flagString(args, 'limit') ?? 20)
       if (!Number.isInteger(limit) || limit < 1 || limit > C.LIMITS.maxPageRows)
         throw new AppError(
           'invalid_request',
           `--limit must be a whole number from 1 to ${C.LIMITS.maxPageRows}.`
         )
+      const windowText = flagString(args, 'window-ms')
+      const windowMs = windowText === undefined ? undefined : Number(windowText)
+      if (by !== 'growth' && (windowText !== undefined || args.flags.has('growth-of')))
+        throw new AppError('invalid_request', '--window-ms and --growth-of go with --by growth.')
+      const filter = flagString(args, 'filter')
       const page = await withClient(connect, args, io, this.usage, (c) =>
-        C.processes(c, { sortBy: by, limit, offset: 0 })
+        C.processes(c, {
+          sortBy: by,
+          limit,
+          offset: 0,
+          ...(filter !== undefined ? { filter } : {}),
+          ...(by === 'growth' ? { growthOf, ...(windowMs !== undefined ? { windowMs } : {}) } : {})
+        })
       )
+      const what = by === 'growth' ? `growth of ${growthOf} over ${page.windowMs} ms` : by
       if (args.flags.has('json')) {
-        io.out(JSON.stringify({ by, processCount: page.processCount, rows: page.rows.map(topJson) }, null, 2))
+        io.out(
+          JSON.stringify(
+            {
+              by,
+              ...(by === 'growth' ? { growthOf, windowMs: page.windowMs } : {}),
+              ...(filter !== undefined ? { filter, matching: page.total } : {}),
+              processCount: page.processCount,
+              rows: page.rows.map(topJson)
+            },
+            null,
+            2
+          )
+        )
         return 0
       }
+      const shown = by === 'memory' || by === 'message_queue_len' || by === 'reductions'
+      const header = ['PID', 'NAME / INITIAL CALL', 'MEMORY', 'MSGQ', 'REDUCTIONS', 'CURRENT FUNCTION']
+      const cells = (r: ProcessRow): string[] => [
+        r.pid,
+        r.registeredName ?? r.initialCall ?? '',
+        bytes(r.memory),
+        r.messageQueueLength.toLocaleString('en-US'),
+        r.reductions.toLocaleString('en-US'),
+        r.currentFunction ?? ''
+      ]
       io.out(
-        table(
-          ['PID', 'NAME / INITIAL CALL', 'MEMORY', 'MSGQ', 'REDUCTIONS', 'CURRENT FUNCTION'],
-          page.rows.map((r) => [
-            r.pid,
-            r.registeredName ?? r.initialCall ?? '',
-            bytes(r.memory),
-            String(r.messageQueueLength),
-            String(r.reductions),
-            r.currentFunction ?? ''
-          ]),
-          new Set([2, 3, 4])
-        )
+        shown
+          ? table(header, page.rows.map(cells), new Set([2, 3, 4]))
+          : table(
+              [header[0], header[1], RANKED_HEADER[by], ...header.slice(2)],
+              page.rows.map((r) => {
+                const c = cells(r)
+                return [c[0], c[1], rankedText(r, by, growthOf), ...c.slice(2)]
+              }),
+              new Set([2, 3, 4, 5])
+            )
       )
-      io.out(`${page.rows.length} of ${page.processCount} processes, by ${by}`)
+      io.out(
+        `${page.rows.length} of ${filter !== undefined ? `${page.total} matching '${filter}' of ` : ''}${page.processCount} processes, by ${what}`
+      )
       return 0
     }
   }
@@ -113,6 +199,7 @@ export function makeLiveCommands(connect: Connector): CliCommand[] {
   const allocators: CliCommand = {
     name: 'allocators',
     usage: 'allocators NODE [--through ENTRY] [--json]',
+    flags: [...NODE_FLAGS, JSON_FLAG],
     summary: 'memory allocators of a live node: usage, fragmentation, mseg cache (recon_alloc)',
     async run(args, io) {
       const rep = await withClient(connect, args, io, this.usage, (c) => C.allocators(c))

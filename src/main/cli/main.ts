@@ -1,6 +1,7 @@
 /** The `erlscope` dispatcher: commands, flags, help, and the one place errors become text. */
 import { AppError } from '../app-error'
-import { parseArgs, type CliCommand, type CliIo } from './command'
+import type { CliCommand, CliIo } from './command'
+import { flagsHelp, parseFlags, UsageError, type ParsedArgs } from './flags'
 import { categoryCommands } from './category-commands'
 import { clusterCommands } from './cluster-command'
 import { dumpCommands } from './dump-commands'
@@ -9,7 +10,7 @@ import { nodeCommands } from './node-commands'
 import { terminalText } from './terminal-text'
 import { APP_VERSION } from '../version'
 
-const commands: CliCommand[] = [
+export const commands: CliCommand[] = [
   ...nodeCommands,
   ...liveCommands,
   ...categoryCommands,
@@ -17,23 +18,9 @@ const commands: CliCommand[] = [
   ...dumpCommands
 ]
 
-const VALUE_FLAGS = [
-  'cookie',
-  'cookie-file',
-  'host',
-  'by',
-  'limit',
-  'timeout',
-  'top',
-  'window-ms',
-  'max-processes',
-  'max-ms',
-  'through'
-]
-
-function help(): string {
-  const width = Math.max(12, ...commands.map((c) => c.usage.length))
-  const lines = commands.map((c) => `  erlscope ${c.usage.padEnd(width)}  ${c.summary}`)
+function help(list: readonly CliCommand[]): string {
+  const width = Math.max(12, ...list.map((c) => c.usage.length))
+  const lines = list.map((c) => `  erlscope ${c.usage.padEnd(width)}  ${c.summary}`)
   return [
     `erlscope ${APP_VERSION} — memory observer for Erlang/Elixir nodes and crash dumps`,
     '',
@@ -46,27 +33,47 @@ function help(): string {
     '$ERLSCOPE_COOKIE; else ~/.erlang.cookie, but only for a node on this machine: for another',
     'host, pass --cookie-file ~/.erlang.cookie to send it there.',
     'With --through ENTRY they reach NODE through ENTRY, a node of its cluster (erpc; nothing loaded).',
-    'Add --json for machine-readable output.'
+    "Add --json for machine-readable output; 'erlscope COMMAND --help' lists a command's options."
   ].join('\n')
 }
 
-export async function main(argv: string[], raw: CliIo): Promise<number> {
+export function commandHelp(command: CliCommand): string {
+  return `Usage: erlscope ${command.usage}\n${command.summary}\n\nOptions:\n${flagsHelp(command.flags)}`
+}
+
+/**
+ * Runs one command line: picks the command, parses its flags against the command's own table (an
+ * unknown flag, a missing value or a value outside the choices is exit 2 with a sentence), runs it.
+ * `list` is for tests that run commands over their own connector through this same dispatcher.
+ */
+export async function main(
+  argv: string[],
+  raw: CliIo,
+  list: readonly CliCommand[] = commands
+): Promise<number> {
   const [name, ...rest] = argv
   let io = raw
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(help())
+    io.out(help(list))
     return name === undefined ? 2 : 0
   }
   if (name === '--version' || name === '-v') {
     io.out(APP_VERSION)
     return 0
   }
-  const command = commands.find((c) => c.name === name)
+  const command = list.find((c) => c.name === name)
   if (!command) {
     io.err(`erlscope: unknown command '${name}'. Run 'erlscope --help' for the list.`)
     return 2
   }
-  const args = parseArgs(rest, VALUE_FLAGS)
+  let args: ParsedArgs
+  try {
+    args = parseFlags(rest, command.flags, command.name)
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error
+    io.err(terminalText(error.message, { layout: true }))
+    return 2
+  }
   // every text line passes the one escaping function: printers escape their fields (so a newline
   // in a name cannot forge a line), and this catches whatever they missed; --json stays exact
   const json = args.flags.has('json')
@@ -76,7 +83,7 @@ export async function main(argv: string[], raw: CliIo): Promise<number> {
     err: (text) => raw.err(terminalText(text, { layout: true }))
   }
   if (args.flags.has('help')) {
-    io.out(`Usage: erlscope ${command.usage}\n${command.summary}`)
+    io.out(commandHelp(command))
     return 0
   }
   try {

@@ -32,6 +32,7 @@ export async function withNode<T>(
 }
 
 import { humanBytes } from '../../shared/format-bytes'
+import { JSON_FLAG, NODE_FLAGS } from './flags'
 
 export { humanBytes }
 
@@ -66,6 +67,11 @@ export function memoryTable(node: string, mem: Record<string, number>): string {
 const nodes: CliCommand = {
   name: 'nodes',
   usage: 'nodes [--host H] [--json]',
+  flags: [
+    { name: 'host', value: 'H', help: 'the host whose EPMD to ask (default: this machine)' },
+    { name: 'timeout', value: 'MS', help: 'how long to wait for EPMD, in ms' },
+    JSON_FLAG
+  ],
   summary: 'list the Erlang nodes registered in EPMD on a host (default: this machine)',
   async run(args, io) {
     const host = flagString(args, 'host') ?? shortHostname()
@@ -85,6 +91,7 @@ const nodes: CliCommand = {
 const memory: CliCommand = {
   name: 'memory',
   usage: 'memory NODE [--through ENTRY] [--json]',
+  flags: [...NODE_FLAGS, JSON_FLAG],
   summary: "a node's erlang:memory() in bytes",
   async run(args, io) {
     const { peer, mem } = await withNode(args, io, this.usage, async (c) => ({
@@ -99,6 +106,7 @@ const memory: CliCommand = {
 const evalCommand: CliCommand = {
   name: 'eval',
   usage: "eval NODE 'EXPR' [--through ENTRY] [--json]",
+  flags: [...NODE_FLAGS, JSON_FLAG],
   summary: 'evaluate an Erlang expression on a node (erl_eval; loads no code) and print the result',
   async run(args, io) {
     const source = args.positional.slice(1).join(' ')

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseArgs, type CliIo } from '../../../src/main/cli/command'
+import type { CliIo } from '../../../src/main/cli/command'
+import { main } from '../../../src/main/cli/main'
 import { makeCategoryCommands } from '../../../src/main/cli/category-commands'
 import { createNodeHandlers, type NodeHandlers } from '../../../src/main/node/handlers'
 import type { Connector } from '../../../src/main/node/live-client'
@@ -184,16 +185,11 @@ describe('category views on a seeded node', () => {
   })
 
   async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const cmd = makeCategoryCommands(connector).find((c) => c.name === argv[0])
-    if (!cmd) throw new Error(`no command ${argv[0]}`)
     let out = ''
     let err = ''
     const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (err += `${t}\n`), env: {} }
-    const args = parseArgs(
-      [...argv.slice(1), '--cookie', node.cookie],
-      ['cookie', 'by', 'limit', 'window-ms']
-    )
-    return { code: await cmd.run(args, io), out, err }
+    const code = await main([...argv, '--cookie', node.cookie], io, makeCategoryCommands(connector))
+    return { code, out, err }
   }
 
   it('erlscope ets / ports --json give the documented fields, culprit first', async () => {

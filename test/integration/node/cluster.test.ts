@@ -6,7 +6,8 @@ import type { ClusterSample } from '../../../src/shared/contract/cluster'
 import { memoryCategories } from '../../../src/shared/contract/node'
 import { makeClusterCommands } from '../../../src/main/cli/cluster-command'
 import { makeLiveCommands } from '../../../src/main/cli/live-commands'
-import { parseArgs, type CliIo } from '../../../src/main/cli/command'
+import type { CliCommand, CliIo } from '../../../src/main/cli/command'
+import { main } from '../../../src/main/cli/main'
 import { connectNode } from '../../../src/main/erldist/client'
 import { asNumber, atom } from '../../../src/main/erldist/etf'
 import { readCluster } from '../../../src/main/node/cluster'
@@ -34,13 +35,10 @@ async function ownMemory(node: ErlNode): Promise<Record<string, number>> {
   }
 }
 
-async function cli(
-  cmd: { run: (a: ReturnType<typeof parseArgs>, io: CliIo) => Promise<number> },
-  argv: string[]
-): Promise<{ code: number; out: string }> {
+async function cli(cmd: CliCommand, argv: string[]): Promise<{ code: number; out: string }> {
   let out = ''
   const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`), env: {} }
-  const code = await cmd.run(parseArgs(argv, ['cookie', 'through', 'timeout', 'limit', 'by']), io)
+  const code = await main([cmd.name, ...argv], io, [cmd])
   return { code, out }
 }
 

@@ -6,7 +6,7 @@ import { nameStyle, ownNodeName, parseNodeName, shortHostname } from '../../../s
 import { humanBytes, memoryObject, memoryTable } from '../../../src/main/cli/node-commands'
 import { resolveCookie } from '../../../src/main/cli/node-cookie'
 import { termToJson } from '../../../src/main/cli/node-json'
-import { parseArgs } from '../../../src/main/cli/command'
+import { NODE_FLAGS, parseFlags } from '../../../src/main/cli/flags'
 import { atom, binary, decode, int, list, map, tuple } from '../../../src/main/erldist/etf'
 import { readFileSync } from 'node:fs'
 
@@ -78,7 +78,8 @@ describe('CLI helpers', () => {
   it('cookie: flag, then file, then env, then ~/.erlang.cookie (this machine only), else a sentence', () => {
     const home = mkdtempSync(join(tmpdir(), 'erlscope-cookie-'))
     const io = (env: NodeJS.ProcessEnv) => ({ out: () => {}, err: () => {}, env })
-    const flags = ['cookie', 'cookie-file']
+    const parseArgs = (argv: string[], specs: typeof NODE_FLAGS) => parseFlags(argv, specs, 'memory')
+    const flags = NODE_FLAGS
     const local = 'app@localhost'
     expect(
       resolveCookie(parseArgs(['--cookie', 'A'], flags), io({ ERLSCOPE_COOKIE: 'B', HOME: home }), local)
