@@ -49,12 +49,27 @@ describe.runIf(present)('real dumps R10B..OTP 28 against crashdump_viewer', () =
       if (glued > 0) {
         // crashdump_viewer keeps "System version: ..." glued to "Crash dump requested by user"
         expect(s.header.slogan).toBe(cdvSlogan.slice(0, glued))
-        expect(cdvSlogan.slice(glued + 16).startsWith(s.header.systemVersion ?? '<none>')).toBe(true)
+        // (and the rest of the file after it): the system version is its first line, exactly
+        expect(s.header.systemVersion).toBe(cdvSlogan.slice(glued + 16).split('\n')[0])
       } else {
         expect(s.header.slogan).toBe(g.slogan)
         expect(s.header.systemVersion).toBe(g.system_vsn)
       }
       expect(s.header.nodeName).toBe(g.node_name)
+      // the word size and OTP release follow from the system version
+      const sv = s.header.systemVersion ?? ''
+      expect(s.header.wordSize).toBe(sv.includes('[64-bit]') ? 8 : 4)
+      expect(s.header.otpRelease).toBe(
+        (/Erlang\/OTP (\d+)/.exec(sv) ?? /Erlang (R\d+B\d*)/.exec(sv))?.[1] ?? null
+      )
+      if (s.header.slogan?.startsWith('Kernel pid terminated (')) {
+        // whole, or cut at 200 characters by OTP 18..24 (dumps 35 and 37)
+        expect(s.explanation.title).toMatch(/^A kernel process terminated \(\w+\)$/)
+        expect(s.explanation.reason).toMatch(/^[^(]/)
+        expect(s.header.slogan).toContain(s.explanation.reason)
+      }
+      const named = /^\d+_otp(\d+)_/.exec(name)
+      if (named) expect(s.header.otpRelease).toBe(named[1])
       expect(s.truncated !== null).toBe(g.truncated)
       expect(String(s.counts.processes)).toBe(g.num_procs)
       expect(String(s.counts.ets)).toBe(g.num_ets)

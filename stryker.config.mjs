@@ -1,0 +1,27 @@
+// Mutation testing where a wrong byte is a wrong answer: `npm run mutation` (not in CI; slow).
+// `MUTATE=etf|frames|sections|terms` (comma-separated) narrows the run to some modules.
+const modules = {
+  etf: ['src/main/erldist/etf/**/*.ts', '!src/main/erldist/etf/index.ts'],
+  frames: ['src/main/erldist/frames.ts'],
+  sections: ['src/main/crashdump/sections/**/*.ts'],
+  terms: ['src/main/crashdump/terms/**/*.ts']
+}
+const chosen = (process.env.MUTATE ?? Object.keys(modules).join(',')).split(',').filter(Boolean)
+for (const m of chosen) if (!(m in modules)) throw new Error(`MUTATE: unknown module ${m}`)
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  plugins: ['@stryker-mutator/vitest-runner'],
+  vitest: { configFile: 'vitest.mutation.config.mts', related: false },
+  mutate: chosen.flatMap((m) => modules[m]),
+  coverageAnalysis: 'perTest',
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  timeoutMS: 30_000,
+  reporters: ['clear-text', 'json', 'progress'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['test-results', 'bench/results', 'reports', 'out', 'docs'],
+  thresholds: { high: 90, low: 80 }
+}
