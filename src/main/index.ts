@@ -1,9 +1,10 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, safeStorage, shell } from 'electron'
-import type { IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron'
+import type { IpcMainEvent, IpcMainInvokeEvent, MenuItemConstructorOptions } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Emit } from '../shared/api'
+import { DROPPED_PATH_CHANNEL } from '../shared/api'
 import type { Question } from './ask-user'
 import { bindHandlers } from './ipc/bind'
 import { createServices, type Services } from './services'
@@ -20,7 +21,7 @@ const emit: Emit = (event, payload) => {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(event, payload)
 }
 
-function isTrustedSender(event: IpcMainInvokeEvent): boolean {
+function isTrustedSender(event: IpcMainInvokeEvent | IpcMainEvent): boolean {
   const url = event.senderFrame?.url ?? ''
   if (rendererDevUrl && !app.isPackaged && url.startsWith(new URL(rendererDevUrl).origin)) return true
   return url.startsWith(pathToFileURL(rendererFile).toString())
@@ -69,7 +70,11 @@ function buildMenu(): void {
           label: 'Open Crash Dump…',
           accelerator: 'CmdOrCtrl+O',
           click: () => {
-            void pickDumpFile().then((path) => path && emit('app:open-dump', { path }))
+            void pickDumpFile().then((path) => {
+              if (!path) return
+              services?.grantDumpPath(path)
+              emit('app:open-dump', { path })
+            })
           }
         },
         {
@@ -99,7 +104,10 @@ function createWindow(): void {
   if (rendererDevUrl && !app.isPackaged) void mainWindow.loadURL(rendererDevUrl)
   else void mainWindow.loadFile(rendererFile)
   const dumpArg = process.argv.slice(1).find((arg) => arg.endsWith('.dump') && existsSync(arg))
-  if (dumpArg) contents.once('did-finish-load', () => emit('app:open-dump', { path: dumpArg }))
+  if (dumpArg) {
+    services?.grantDumpPath(dumpArg)
+    contents.once('did-finish-load', () => emit('app:open-dump', { path: dumpArg }))
+  }
 }
 
 app.on('web-contents-created', (_event, contents) => {
@@ -123,6 +131,10 @@ void app.whenReady().then(() => {
     openExternal: (url) => shell.openExternal(url)
   })
   bindHandlers(ipcMain, services.handlers, isTrustedSender)
+  const granting = services
+  ipcMain.on(DROPPED_PATH_CHANNEL, (event, path: unknown) => {
+    if (isTrustedSender(event) && typeof path === 'string') granting.grantDumpPath(path)
+  })
   buildMenu()
   createWindow()
   app.on('activate', () => {

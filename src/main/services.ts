@@ -31,10 +31,15 @@ export interface ServiceEnv {
 
 export interface Services {
   handlers: Handlers
+  /**
+   * Lets `dump:open` read a file main handed out outside the handler table: a file dropped on the
+   * window (the preload's webUtils.getPathForFile), File > Open from the menu, the command line.
+   */
+  grantDumpPath(path: string): void
   dispose(): Promise<void>
 }
 
-function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
+function appHandlers(env: ServiceEnv, grantDumpPath: (path: string) => void): HandlersOf<AppApi> {
   return {
     'app:info': async () => ({
       name: 'erlscope',
@@ -43,7 +48,11 @@ function appHandlers(env: ServiceEnv): HandlersOf<AppApi> {
       host: env.host,
       shortHost: shortHostname()
     }),
-    'app:pick-dump': async () => (env.pickDumpFile ? env.pickDumpFile() : null),
+    'app:pick-dump': async () => {
+      const path = env.pickDumpFile ? await env.pickDumpFile() : null
+      if (path !== null) grantDumpPath(path)
+      return path
+    },
     'app:open-link': async (link) => {
       const url = vettedUrl(link)
       if (!url) throw new AppError('invalid_request', `Unknown link '${String(link)}'.`)
@@ -66,12 +75,13 @@ export function createServices(env: ServiceEnv): Services {
     workerPath: env.dumpWorkerPath
   })
   const handlers: Handlers = {
-    ...appHandlers(env),
+    ...appHandlers(env, dump.grantPath),
     ...node.handlers,
     ...dump.handlers
   }
   return {
     handlers,
+    grantDumpPath: dump.grantPath,
     async dispose() {
       await Promise.allSettled([node.dispose(), dump.dispose()])
     }

@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import type { Bridge, Channel, EventChannel, Events } from '../shared/api'
-import { BRIDGE_KEY, eventChannels, requestChannels } from '../shared/api'
+import { BRIDGE_KEY, DROPPED_PATH_CHANNEL, eventChannels, requestChannels } from '../shared/api'
 
 const request = Object.fromEntries(
   requestChannels.map((channel: Channel) => [
@@ -19,7 +19,12 @@ const bridge: Bridge = {
       ipcRenderer.removeListener(event, wrapped)
     }
   },
-  pathForFile: (file: File) => webUtils.getPathForFile(file)
+  pathForFile: (file: File) => {
+    const path = webUtils.getPathForFile(file)
+    // sent before the renderer can ask dump:open for it: both go down the same ordered IPC pipe
+    if (path !== '') ipcRenderer.send(DROPPED_PATH_CHANNEL, path)
+    return path
+  }
 }
 
 contextBridge.exposeInMainWorld(BRIDGE_KEY, Object.freeze(bridge))

@@ -32,7 +32,10 @@ export type Emit = <E extends EventChannel>(event: E, payload: Events[E]) => voi
 export interface Bridge {
   request: { readonly [K in Channel]: (...args: Args<K>) => Promise<Reply<Result<K>>> }
   on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void
-  /** The filesystem path of a dropped file (Electron's webUtils.getPathForFile). */
+  /**
+   * The filesystem path of a dropped file (Electron's webUtils.getPathForFile); the preload also
+   * tells main, which lets `dump:open` read that file.
+   */
   pathForFile(file: File): string
 }
 
@@ -54,3 +57,10 @@ export const eventChannels = Object.freeze(
 )
 
 export const BRIDGE_KEY = 'erlscope'
+
+/**
+ * Preload → main only, never on the bridge: the path Electron's webUtils.getPathForFile gave for a
+ * file the user dropped, so that `dump:open` may read it. The renderer cannot send it: it only
+ * hands the preload a File, and a File it made up has no path.
+ */
+export const DROPPED_PATH_CHANNEL = 'app:dropped-path'

@@ -232,6 +232,23 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     expect(await injected(page, '[data-testid=dump-list]')).toBe(0)
   })
 
+  it('a page that asks dump:open for files nobody chose is refused alike, learning nothing', async () => {
+    const secret = join(dir, 'not-chosen.cookie')
+    writeFileSync(secret, 'TOPSECRETCOOKIE\n')
+    const replies = await app.page.evaluate(
+      async (paths) => {
+        const bridge = window.erlscope!
+        return Promise.all(paths.map((p) => bridge.request['dump:open'](p)))
+      },
+      [secret, join(dir, 'absent.dump'), '/etc/passwd']
+    )
+    for (const r of replies) {
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_request' } })
+      expect(JSON.stringify(r)).not.toMatch(/TOPSECRET|root:/)
+    }
+    expect(new Set(replies.map((r) => JSON.stringify(r))).size).toBe(1)
+  })
+
   it('reports non-dump files clearly, keeps them listed, and still opens a good dump', async () => {
     const { page } = app
     const png = Buffer.concat([
@@ -243,11 +260,15 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     const files: { name: string; content: Buffer; says: RegExp }[] = [
       { name: 'empty.dump', content: Buffer.alloc(0), says: /not an Erlang crash dump: the file is empty/ },
       { name: 'picture.png', content: png, says: /not an Erlang crash dump: it is a PNG image/ },
-      { name: 'noise.bin', content: noise, says: /not an Erlang crash dump: it holds binary data/ },
+      {
+        name: 'noise.bin',
+        content: noise,
+        says: /not an Erlang crash dump: it does not start with "=erl_crash_dump:"/
+      },
       {
         name: 'notes.txt',
         content: Buffer.from('hello <b>there</b>\n'),
-        says: /not an Erlang crash dump: it starts with "hello <b>there<\/b>\?" instead of "=erl_crash_dump:"/
+        says: /notes\.txt is not an Erlang crash dump: it does not start with "=erl_crash_dump:"\./
       },
       {
         name: 'half.dump',

@@ -13,6 +13,7 @@ const preloadFile = join(outDir, 'preload/index.cjs')
 interface BootRecord {
   windows: { webPreferences: Record<string, unknown> }[]
   handled: string[]
+  listened: string[]
   loaded: { file?: string; url?: string }[]
   errors: string[]
   windowOpenHandler?: { action: string }
@@ -44,6 +45,8 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     expect(prefs.preload).toBe(preloadFile)
     expect(existsSync(String(prefs.preload))).toBe(true)
     expect([...record.handled].sort()).toEqual([...requestChannels].sort())
+    // the preload's report of a dropped file's path, heard apart from the bridge's channels
+    expect(record.listened).toEqual(['app:dropped-path'])
     expect(record.windowOpenHandler).toEqual({ action: 'deny' })
     expect(record.loaded[0].file).toBe(join(outDir, 'renderer/index.html'))
     expect(existsSync(record.loaded[0].file!)).toBe(true)
@@ -59,16 +62,18 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
 
     let exposed: { key: string; api: Record<string, unknown> } | null = null
     const invoked: unknown[][] = []
+    const sent: unknown[][] = []
     const electron = {
       contextBridge: {
         exposeInMainWorld: (key: string, api: Record<string, unknown>) => (exposed = { key, api })
       },
       ipcRenderer: {
         invoke: (...a: unknown[]) => (invoked.push(a), Promise.resolve()),
+        send: (...a: unknown[]) => sent.push(a),
         on() {},
         removeListener() {}
       },
-      webUtils: { getPathForFile: () => '/x' }
+      webUtils: { getPathForFile: (f: { real?: boolean }) => (f.real ? '/dropped/x.dump' : '') }
     }
     const module = { exports: {} }
     runInNewContext(source, {
@@ -89,6 +94,13 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     expect(Object.keys(request).sort()).toEqual([...requestChannels].sort())
     void request['app:info']()
     expect(invoked).toEqual([['app:info']])
+    // a dropped file's path goes to main (which lets dump:open read it) off the bridge; a File
+    // the page made up has no path, so nothing is sent for it
+    const pathForFile = api.pathForFile as (f: unknown) => string
+    expect(pathForFile({ real: true })).toBe('/dropped/x.dump')
+    expect(pathForFile({})).toBe('')
+    expect(sent).toEqual([['app:dropped-path', '/dropped/x.dump']])
+    expect(Object.keys(request)).not.toContain('app:dropped-path')
     expect(() => (api.on as (e: string, f: () => void) => void)('not-a-channel', () => {})).toThrow()
     expect(eventChannels.length).toBeGreaterThan(0)
   })

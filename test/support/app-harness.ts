@@ -98,6 +98,10 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
   await page.exposeBinding('__erlscopeInvoke', (_source, channel: unknown, args: unknown) =>
     dispatch(services.handlers, channel, args)
   )
+  // what the Electron preload sends main for a dropped file (DROPPED_PATH_CHANNEL): the same grant
+  await page.exposeBinding('__erlscopeDroppedPath', (_source, path: unknown) => {
+    if (typeof path === 'string') services.grantDumpPath(path)
+  })
   await page.addInitScript(
     ({ key, requests, events }) => {
       type Listener = (payload: unknown) => void
@@ -105,6 +109,7 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
       const paths = new Map<string, string>()
       const w = window as unknown as Record<string, unknown> & {
         __erlscopeInvoke(channel: string, args: unknown[]): Promise<unknown>
+        __erlscopeDroppedPath(path: string): Promise<void>
       }
       w.__erlscopeEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload))
       w.__erlscopeRegisterPath = (name: string, path: string) => paths.set(name, path)
@@ -119,7 +124,12 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
           listeners.get(event)!.add(listener)
           return () => listeners.get(event)?.delete(listener)
         },
-        pathForFile: (file: File) => paths.get(file.name) ?? ''
+        // webUtils.getPathForFile: a path only for a file the test dropped, told to main at once
+        pathForFile: (file: File) => {
+          const path = paths.get(file.name) ?? ''
+          if (path !== '') void w.__erlscopeDroppedPath(path)
+          return path
+        }
       })
     },
     { key: BRIDGE_KEY, requests: [...requestChannels], events: [...eventChannels] }

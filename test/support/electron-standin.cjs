@@ -4,7 +4,7 @@
 const Module = require('node:module')
 const { writeFileSync } = require('node:fs')
 
-const record = { windows: [], handled: [], menus: 0, loaded: [], errors: [], appEvents: [] }
+const record = { windows: [], handled: [], listened: [], menus: 0, loaded: [], errors: [], appEvents: [] }
 const out = process.env.ERLSCOPE_BOOT_RECORD
 const flush = () => out && writeFileSync(out, JSON.stringify(record, null, 2))
 process.on('uncaughtException', (e) => {
@@ -86,7 +86,7 @@ const electron = {
   BrowserWindow,
   ipcMain: {
     handle: (channel) => record.handled.push(channel),
-    on() {},
+    on: (channel) => record.listened.push(channel),
     removeHandler() {}
   },
   Menu: { buildFromTemplate: (t) => t, setApplicationMenu: () => record.menus++ },

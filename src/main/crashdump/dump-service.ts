@@ -177,7 +177,8 @@ export class DumpService {
     await mkdir(this.opts.userDataDir, { recursive: true })
     const target = join(this.opts.userDataDir, RECENT_FILE)
     const tmp = `${target}.${process.pid}.tmp`
-    await writeFile(tmp, JSON.stringify(list, null, 2))
+    // the recent list names files and their slogans: readable by the user only, like connections.json
+    await writeFile(tmp, JSON.stringify(list, null, 2), { mode: 0o600 })
     await rename(tmp, target)
   }
 

@@ -1,11 +1,12 @@
 /** The dump channels of the handler table. */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Emit, HandlersOf } from '../../shared/api'
 import type { DumpApi, SectionKind } from '../../shared/contract/dump'
 import { sectionKinds } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { DumpService } from './dump-service'
+import { PathGrants } from './path-grants'
 
 const KINDS: readonly SectionKind[] = sectionKinds
 
@@ -19,15 +20,27 @@ function defaultWorkerPath(): string | undefined {
 
 export function createDumpHandlers(env: { emit: Emit; userDataDir: string; workerPath?: string }): {
   handlers: HandlersOf<DumpApi>
+  /** Lets `dump:open` read this file: main chose it (dialog, drop, command line). */
+  grantPath(path: string): void
   dispose(): Promise<void>
 } {
+  const grants = new PathGrants()
   const service = new DumpService({
     userDataDir: env.userDataDir,
     workerPath: env.workerPath ?? defaultWorkerPath(),
     onProgress: (p) => env.emit('dump:progress', p)
   })
   const handlers: HandlersOf<DumpApi> = {
-    'dump:open': async (path) => service.open(path),
+    'dump:open': async (path) => {
+      if (typeof path !== 'string' || path.trim() === '')
+        throw new AppError('invalid_request', 'Give the path of a crash dump to open.')
+      if (!grants.has(path) && !(await service.recent()).some((d) => resolve(d.path) === resolve(path)))
+        throw new AppError(
+          'invalid_request',
+          'erlscope opens only a dump you chose: from File > Open, dropped on the window, named on the command line, or in the recent list.'
+        )
+      return service.open(path)
+    },
     'dump:cancel': async (dumpId) => service.cancel(dumpId),
     'dump:close': async (dumpId) => service.close(dumpId),
     'dump:list': async () => service.list(),
@@ -44,5 +57,5 @@ export function createDumpHandlers(env: { emit: Emit; userDataDir: string; worke
       return service.get(dumpId).section(kind, query ?? {})
     }
   }
-  return { handlers, dispose: () => service.dispose() }
+  return { handlers, grantPath: (path) => grants.grant(path), dispose: () => service.dispose() }
 }

@@ -605,12 +605,8 @@ function describeNonDump(head: Buffer): string {
   if (head[0] === 0x89 && latin1(head, 1, 4) === 'PNG') return 'it is a PNG image'
   if (head[0] === 0xff && head[1] === 0xd8) return 'it is a JPEG image'
   if (latin1(head, 0, 4) === '%PDF') return 'it is a PDF document'
-  const start = head.subarray(0, Math.min(40, head.length))
-  const plain = start.filter((b) => (b >= 0x20 && b < 0x7f) || b === 0x09 || b === 0x0a || b === 0x0d)
-  // quoting bytes that are mostly not text would show the user a row of question marks
-  if (plain.length < start.length * 0.75) return 'it holds binary data, not the text a dump begins with'
-  const text = latin1(start, 0, start.length).replace(/[^\x20-\x7e]/g, '?')
-  return `it starts with "${text}" instead of "${MAGIC}"`
+  // never the file's own bytes: the path may be any file the user has (a cookie, a key)
+  return `it does not start with "${MAGIC}"`
 }
 
 /** Indexes the dump at `path`. Throws AppError not_found / not_a_dump / dump_io / dump_cancelled. */

@@ -6,6 +6,8 @@ export const EPMD_DEFAULT_PORT = 4369
 export const PORT_PLEASE2_REQ = 122
 export const PORT2_RESP = 119
 export const NAMES_REQ = 110
+/** The most an EPMD answer is read: NAMES for thousands of nodes is well under it. */
+export const MAX_EPMD_REPLY = 1024 * 1024
 
 export interface EpmdOptions {
   /** EPMD port; default `$ERL_EPMD_PORT` or 4369. */
@@ -58,7 +60,20 @@ function request(host: string, body: Buffer, options: EpmdOptions): Promise<Buff
       len.writeUInt16BE(body.length)
       socket.write(Buffer.concat([len, body]))
     })
-    socket.on('data', (d) => chunks.push(d))
+    let received = 0
+    socket.on('data', (d) => {
+      received += d.length
+      // EPMD's answers are a few KB; whatever streams more is not EPMD
+      if (received > MAX_EPMD_REPLY) {
+        clearTimeout(timer)
+        if (settled) return
+        settled = true
+        socket.destroy()
+        reject(notEpmd(host, port))
+        return
+      }
+      chunks.push(d)
+    })
     socket.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer)
       fail(e.code === 'ENOTFOUND' ? `the host name ${host} does not resolve` : (e.code ?? e.message))
@@ -72,20 +87,38 @@ function request(host: string, body: Buffer, options: EpmdOptions): Promise<Buff
   })
 }
 
+/** Something answered on the EPMD port, but not in EPMD's protocol: said so, its bytes never quoted. */
+export function notEpmd(host: string, port: number): AppError {
+  return new AppError(
+    'epmd_unreachable',
+    `Something answered on ${host}:${port} but it is not EPMD (its reply is not in EPMD's protocol): check the host and port, or whether another service took port ${port}.`
+  )
+}
+
+/**
+ * A NAMES_RESP: EPMD's port (4 bytes), then one `name N at port P` line per node; anything else
+ * means whatever answered is not EPMD. Undefined when the reply is not one.
+ */
+export function parseNamesReply(reply: Buffer): EpmdNames | undefined {
+  if (reply.length < 4) return undefined
+  const nodes: EpmdNames['nodes'] = []
+  const text = reply.subarray(4).toString('utf8')
+  for (const line of text.split('\n')) {
+    if (line === '') continue
+    const m = /^name (.+) at port (\d+)$/.exec(line)
+    if (!m || Number(m[2]) > 65535) return undefined
+    nodes.push({ name: m[1], port: Number(m[2]) })
+  }
+  if (text !== '' && !text.endsWith('\n')) return undefined
+  return { epmdPort: reply.readUInt32BE(0), nodes }
+}
+
 /** NAMES_REQ: the nodes registered in EPMD on `host`. */
 export async function epmdNames(host: string, options: EpmdOptions = {}): Promise<EpmdNames> {
   const reply = await request(host, Buffer.from([NAMES_REQ]), options)
-  if (reply.length < 4)
-    throw new AppError(
-      'epmd_unreachable',
-      `EPMD at ${host}:${epmdPort(options)} sent a malformed NAMES reply.`
-    )
-  const nodes: EpmdNames['nodes'] = []
-  for (const line of reply.subarray(4).toString('utf8').split('\n')) {
-    const m = /^name (.+) at port (\d+)$/.exec(line.trim())
-    if (m) nodes.push({ name: m[1], port: Number(m[2]) })
-  }
-  return { epmdPort: reply.readUInt32BE(0), nodes }
+  const names = parseNamesReply(reply)
+  if (!names) throw notEpmd(host, epmdPort(options))
+  return names
 }
 
 /** Parses a PORT2_RESP; undefined when EPMD has no such name. */
@@ -122,11 +155,8 @@ export async function portPlease(host: string, alive: string, options: EpmdOptio
   let found: NodePort | undefined
   try {
     found = parsePort2Resp(reply)
-  } catch (e) {
-    throw new AppError(
-      'epmd_unreachable',
-      `EPMD at ${host}:${epmdPort(options)} sent a malformed reply (${(e as Error).message}).`
-    )
+  } catch {
+    throw notEpmd(host, epmdPort(options))
   }
   if (found) {
     if (found.highestVersion < 6) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -33,12 +33,13 @@ function recorder(): { emit: Emit; progress: DumpProgress[] } {
 
 async function scenario(workerPath?: string): Promise<void> {
   const { emit, progress } = recorder()
-  const { handlers, dispose } = createDumpHandlers({
+  const { handlers, dispose, grantPath } = createDumpHandlers({
     emit,
     userDataDir: join(dir, `ud-${workerPath ? 'w' : 'p'}`),
     workerPath
   })
   try {
+    grantPath(dump)
     const opened = await handlers['dump:open'](dump)
     expect(opened.processCount).toBeGreaterThan(20)
     expect(opened.truncated).toBeNull()
@@ -73,10 +74,12 @@ async function scenario(workerPath?: string): Promise<void> {
     expect((await handlers['dump:recent']())[0]?.path).toBe(dump)
     await handlers['dump:close'](opened.dumpId)
     await expect(handlers['dump:summary'](opened.dumpId)).rejects.toMatchObject({ code: 'not_found' })
+    grantPath(join(dir, 'missing.dump'))
     await expect(handlers['dump:open'](join(dir, 'missing.dump'))).rejects.toMatchObject({
       code: 'not_found'
     })
     writeFileSync(join(dir, 'x.txt'), 'not a dump')
+    grantPath(join(dir, 'x.txt'))
     await expect(handlers['dump:open'](join(dir, 'x.txt'))).rejects.toBeInstanceOf(AppError)
     expect(progress.at(-1)?.phase).toBe('failed')
     await expect(handlers['dump:section']('nope', 'ets')).rejects.toMatchObject({ code: 'not_found' })
@@ -102,13 +105,77 @@ describe('createDumpHandlers', () => {
 
   it('cancels an open in progress', async () => {
     const { emit, progress } = recorder()
-    const { handlers, dispose } = createDumpHandlers({ emit, userDataDir: dir })
+    const { handlers, dispose, grantPath } = createDumpHandlers({ emit, userDataDir: dir })
     try {
+      grantPath(dump)
       const opening = handlers['dump:open'](dump)
       const id = progress[0].dumpId
       await handlers['dump:cancel'](id)
       await expect(opening).rejects.toMatchObject({ code: 'dump_cancelled' })
       expect(progress.at(-1)?.phase).toBe('cancelled')
+    } finally {
+      await dispose()
+    }
+  })
+})
+
+describe('dump:open reads only files main handed out', () => {
+  it('refuses any other path without touching it, so it tells nothing of the file or its existence', async () => {
+    const { emit, progress } = recorder()
+    const userDataDir = mkdtempSync(join(dir, 'ud-grants-'))
+    const { handlers, dispose, grantPath } = createDumpHandlers({ emit, userDataDir })
+    const secret = join(dir, 'cookie-like')
+    writeFileSync(secret, 'TOPSECRETCOOKIE\n')
+    try {
+      const refusals = await Promise.all(
+        [
+          secret,
+          join(dir, 'does-not-exist'),
+          '/etc/passwd',
+          `${dir}/../${dir.split('/').pop()}/cookie-like`
+        ].map((p) =>
+          handlers['dump:open'](p).then(
+            () => new AppError('internal', 'opened'),
+            (e: AppError) => e
+          )
+        )
+      )
+      for (const e of refusals) {
+        expect(e).toMatchObject({
+          code: 'invalid_request',
+          message: expect.stringContaining('opens only a dump you chose')
+        })
+        expect(e.message).not.toMatch(/TOPSECRET|passwd|exist/)
+      }
+      // the same sentence whether or not the file exists
+      expect(new Set(refusals.map((e) => e.message)).size).toBe(1)
+      expect(progress).toEqual([])
+
+      // chosen by the user (dialog, drop, command line): opened, and errors never quote its bytes
+      grantPath(secret)
+      const e = await handlers['dump:open'](secret).then(
+        () => new AppError('internal', 'opened'),
+        (x: AppError) => x
+      )
+      expect(e).toMatchObject({ code: 'not_a_dump' })
+      expect(e.message).toBe(
+        `${secret} is not an Erlang crash dump: it does not start with "=erl_crash_dump:".`
+      )
+
+      // a dump once opened stays openable from the recent list, also by a fresh handler table
+      grantPath(dump)
+      const opened = await handlers['dump:open'](dump)
+      await handlers['dump:close'](opened.dumpId)
+      await new Promise((r) => setTimeout(r, 100))
+      expect(statSync(join(userDataDir, 'recent-dumps.json')).mode & 0o777).toBe(0o600)
+      const again = createDumpHandlers({ emit, userDataDir })
+      try {
+        const reopened = await again.handlers['dump:open'](dump)
+        expect(reopened.processCount).toBe(opened.processCount)
+        await expect(again.handlers['dump:open'](secret)).rejects.toMatchObject({ code: 'invalid_request' })
+      } finally {
+        await again.dispose()
+      }
     } finally {
       await dispose()
     }
