@@ -12,6 +12,8 @@ export interface Column<Row> {
   title?: (row: Row) => string
   /** Help for the header. */
   help?: string
+  /** Pids in the cell open that process (through the workspace's pid actions). */
+  pids?: boolean
 }
 
 export interface SortState {

@@ -85,7 +85,14 @@ export const etsTable: SectionTable<DumpEtsTable> = {
   ...table<DumpEtsTable>([
     { key: 'name', label: 'Name', width: 'minmax(160px, 2fr)', mono: true, text: (r) => dash(r.name) },
     { key: 'table', label: 'Table id', width: 'minmax(110px, 1fr)', mono: true, text: (r) => r.table },
-    { key: 'owner', label: 'Owner', width: '110px', mono: true, text: (r) => r.owner },
+    {
+      key: 'owner',
+      label: 'Owner',
+      width: 'minmax(170px, 1.4fr)',
+      mono: true,
+      pids: true,
+      text: (r) => r.owner
+    },
     { key: 'type', label: 'Type', width: '90px', text: (r) => dash(r.type) },
     { key: 'protection', label: 'Protection', width: '90px', text: (r) => dash(r.protection) },
     count('objects', 'Objects', (r) => r.objects),
@@ -111,7 +118,14 @@ export const portsTable: SectionTable<DumpPort> = {
     },
     { key: 'driver', label: 'Driver', width: '110px', mono: true, text: (r) => dash(r.driver) },
     { key: 'kind', label: 'Kind', width: '74px', text: (r) => r.kind },
-    { key: 'connected', label: 'Connected', width: '110px', mono: true, text: (r) => dash(r.connected) },
+    {
+      key: 'connected',
+      label: 'Connected',
+      width: '110px',
+      mono: true,
+      pids: true,
+      text: (r) => dash(r.connected)
+    },
     { key: 'state', label: 'State', width: 'minmax(100px, 1fr)', text: (r) => dash(r.state) },
     count('links', 'Links', (r) => r.links.length, '64px'),
     bytes('input', 'Input', (r) => r.input, '86px'),
@@ -126,7 +140,14 @@ export const portsTable: SectionTable<DumpPort> = {
 export const timersTable: SectionTable<DumpTimer> = {
   kind: 'timers',
   ...table<DumpTimer>([
-    { key: 'owner', label: 'Owner', width: 'minmax(140px, 1fr)', mono: true, text: (r) => r.owner },
+    {
+      key: 'owner',
+      label: 'Owner',
+      width: 'minmax(140px, 1fr)',
+      mono: true,
+      pids: true,
+      text: (r) => r.owner
+    },
     {
       key: 'message',
       label: 'Message',
