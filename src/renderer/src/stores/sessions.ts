@@ -24,7 +24,11 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   async function connect(req: ConnectRequest): Promise<SessionInfo> {
-    const info = await call('node:connect', req)
+    return adopt(await call('node:connect', req))
+  }
+
+  /** Shows a session main opened (by node:connect, or a cluster member through its entry). */
+  async function adopt(info: SessionInfo): Promise<SessionInfo> {
     upsert(info)
     activeId.value = info.sessionId
     history.value.set(info.sessionId, await call('node:memory-history', info.sessionId))
@@ -57,7 +61,7 @@ export const useSessionsStore = defineStore('sessions', () => {
   }
 
   function sessionFor(node: string): SessionInfo | undefined {
-    return sessions.value.find((s) => s.node === node && s.state !== 'closed')
+    return sessions.value.find((s) => s.node === node && !s.through && s.state !== 'closed')
   }
 
   on('node:sample', ({ sessionId, sample }) => {
@@ -98,6 +102,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     activeHistory,
     history,
     connect,
+    adopt,
     disconnect,
     select,
     sessionFor,

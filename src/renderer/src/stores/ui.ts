@@ -1,13 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
-export type WorkspaceTab = 'overview' | 'memory' | 'processes' | 'allocators' | 'dump'
+export type WorkspaceTab = 'overview' | 'memory' | 'processes' | 'allocators' | 'cluster' | 'dump'
 
 export const workspaceTabs: { id: WorkspaceTab; label: string }[] = [
   { id: 'overview', label: 'Overview' },
   { id: 'memory', label: 'Memory' },
   { id: 'processes', label: 'Processes' },
   { id: 'allocators', label: 'Allocators' },
+  { id: 'cluster', label: 'Cluster' },
   { id: 'dump', label: 'Crash dump' }
 ]
 
