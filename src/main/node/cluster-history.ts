@@ -117,7 +117,7 @@ export class ClusterHistory {
         uptimeMs: m.up ? (m.uptimeMs ?? null) : null,
         processCount: m.up ? (m.processCount ?? null) : null,
         memory: m.up ? (m.memory ?? null) : null,
-        growthPerSecond: growthPerSecond(track.t.slice(from), track.total.slice(from)),
+        growthPerSecond: m.up ? growthPerSecond(track.t.slice(from), track.total.slice(from)) : null,
         history: track.total.slice(-CLUSTER_SPARK_POINTS)
       })
     }

@@ -18,7 +18,7 @@ export interface ClusterMember {
   processCount: number | null
   /** `erlang:memory()` of the member, bytes; null while down. */
   memory: Record<MemoryCategory, number> | null
-  /** Least-squares growth of memory total over the kept samples, bytes per second; null before 3 samples. */
+  /** Least-squares growth of memory total over the recent samples, bytes per second; null before 3 samples or while down. */
   growthPerSecond: number | null
   /** memory total of the recent samples, oldest first (null where the member did not answer). */
   history: (number | null)[]

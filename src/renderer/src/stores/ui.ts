@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
+/** 'cluster' has no tab of its own: the sidebar opens it under each connected node. */
 export type WorkspaceTab = 'overview' | 'memory' | 'processes' | 'allocators' | 'cluster' | 'dump'
 
 export const workspaceTabs: { id: WorkspaceTab; label: string }[] = [
@@ -8,7 +9,6 @@ export const workspaceTabs: { id: WorkspaceTab; label: string }[] = [
   { id: 'memory', label: 'Memory' },
   { id: 'processes', label: 'Processes' },
   { id: 'allocators', label: 'Allocators' },
-  { id: 'cluster', label: 'Cluster' },
   { id: 'dump', label: 'Crash dump' }
 ]
 
