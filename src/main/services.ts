@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Emit, Handlers, HandlersOf } from '../shared/api'
 import type { AppApi, AppInfo } from '../shared/contract/app'
 import { AppError } from './app-error'
@@ -25,6 +26,8 @@ export interface ServiceEnv {
    * Electron); absent: every question is answered no.
    */
   askUser?: AskUser
+  /** The sample dump (default: resources/sample-dump/ of the app). */
+  sampleDumpPath?: string
   /** Opens a vetted https URL in the system browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>
 }
@@ -61,6 +64,13 @@ function appHandlers(env: ServiceEnv, grantDumpPath: (path: string) => void): Ha
   }
 }
 
+/** `resources/sample-dump/` of the app: src/main/ and the bundle's out/main/ both sit two levels down. */
+export function defaultSampleDumpPath(): string | undefined {
+  return typeof __dirname === 'string'
+    ? join(__dirname, '../../resources/sample-dump/erl_crash.dump.xz')
+    : undefined
+}
+
 /** Builds the one handler table that both Electron's ipcMain and the e2e harness serve. */
 export function createServices(env: ServiceEnv): Services {
   const node = createNodeHandlers({
@@ -70,6 +80,7 @@ export function createServices(env: ServiceEnv): Services {
     askUser: env.askUser
   })
   const dump = createDumpHandlers({
+    sampleDumpPath: env.sampleDumpPath ?? defaultSampleDumpPath(),
     emit: env.emit,
     userDataDir: env.userDataDir,
     workerPath: env.dumpWorkerPath

@@ -21,7 +21,8 @@ export const errorCodes = [
   'not_found',
   'not_a_dump',
   'dump_io',
-  'dump_cancelled'
+  'dump_cancelled',
+  'disk_full'
 ] as const
 
 export type ErrorCode = (typeof errorCodes)[number]

@@ -16,6 +16,8 @@ export interface CliIo {
   out(text: string): void
   err(text: string): void
   env: NodeJS.ProcessEnv
+  /** Read by `erlscope report -` (a dump on standard input). */
+  stdin?: NodeJS.ReadableStream
 }
 
 export function flagString(args: ParsedArgs, name: string): string | undefined {

@@ -1,14 +1,22 @@
+import { Readable } from 'node:stream'
 import { memoryCategories } from '../../shared/contract/node'
 import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { DumpFile, fmtBytes } from '../crashdump/dump-file'
-import { defaultCacheDir, openDumpIndex } from '../crashdump/index-cache'
+import { defaultCacheDir } from '../crashdump/index-cache'
+import { openDump, openDumpStream } from '../crashdump/open-dump'
 import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, type FlagSpec } from './flags'
 
+function stdinStream(io: CliIo): Readable {
+  if (!io.stdin) throw new AppError('invalid_request', 'No standard input to read a dump from.')
+  return io.stdin instanceof Readable ? io.stdin : Readable.from(io.stdin)
+}
+
 /**
- * Opens the dump named on the command line, reusing its cached index unless `--no-cache`; runs
+ * Opens the dump named on the command line (`-`: standard input; gzip, Zstandard and xz files are
+ * decompressed first), reusing its cached index unless `--no-cache`; runs
  * `use`, then stores a freshly built index in the cache (after the output, never failing on it).
  */
 async function withDump(args: ParsedArgs, io: CliIo, use: (dump: DumpFile) => Promise<void>): Promise<void> {
@@ -19,13 +27,20 @@ async function withDump(args: ParsedArgs, io: CliIo, use: (dump: DumpFile) => Pr
       'Give the path of a crash dump, e.g. erlscope report erl_crash.dump.'
     )
   const cacheDir = args.flags.has('no-cache') ? null : defaultCacheDir(io.env)
-  const { index, save } = await openDumpIndex(path, { cacheDir })
-  const dump = await DumpFile.open(index)
+  const opened =
+    path === '-'
+      ? await openDumpStream(stdinStream(io), 'standard input', { dir: cacheDir })
+      : await openDump(path, { cacheDir })
   try {
-    await use(dump)
+    const dump = await DumpFile.open(opened.index, opened.source)
+    try {
+      await use(dump)
+    } finally {
+      await dump.close()
+      await opened.save()
+    }
   } finally {
-    await dump.close()
-    await save()
+    await opened.dispose()
   }
 }
 

@@ -12,7 +12,8 @@ for (const stream of [process.stdout, process.stderr]) {
 const io: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-  env: process.env
+  env: process.env,
+  stdin: process.stdin
 }
 
 void main(process.argv.slice(2), io).then((code) => {

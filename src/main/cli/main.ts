@@ -33,6 +33,7 @@ function help(list: readonly CliCommand[]): string {
     '$ERLSCOPE_COOKIE; else ~/.erlang.cookie, but only for a node on this machine: for another',
     'host, pass --cookie-file ~/.erlang.cookie to send it there.',
     'With --through ENTRY they reach NODE through ENTRY, a node of its cluster (erpc; nothing loaded).',
+    'DUMP may be gzip-, Zstandard- or xz-compressed (recognised by its first bytes), or - for stdin.',
     "Add --json for machine-readable output; 'erlscope COMMAND --help' lists a command's options."
   ].join('\n')
 }

@@ -3,6 +3,7 @@
  * Section parsers run lazily, on demand, and their results are cached.
  */
 import { open, type FileHandle } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type {
   DumpEtsTable,
   DumpHeader,
@@ -38,6 +39,7 @@ import {
   type HeapLines
 } from './terms/heap-terms'
 import { ioError } from './indexer'
+import type { DumpSource } from './open-dump'
 import { parseLoadedModules, parseModule } from './sections/modules'
 import { parseNodeConnection } from './sections/node'
 import { parsePort } from './sections/port'
@@ -62,11 +64,16 @@ export class DumpFile {
 
   private constructor(
     readonly path: string,
-    readonly index: DumpIndex
+    readonly index: DumpIndex,
+    readonly source: DumpSource | null
   ) {}
 
-  static async open(index: DumpIndex): Promise<DumpFile> {
-    const f = new DumpFile(index.path, index)
+  /**
+   * Reads the dump that `index` describes; `source` names the file the user opened when that is
+   * not the indexed file (a compressed dump's decompressed copy) and says how it ended.
+   */
+  static async open(index: DumpIndex, source: DumpSource | null = null): Promise<DumpFile> {
+    const f = new DumpFile(source?.path ?? index.path, index, source)
     try {
       f.fh = await open(index.path, 'r')
     } catch (error) {
@@ -126,17 +133,21 @@ export class DumpFile {
 
   truncation(): DumpTruncation | null {
     const ix = this.index
-    if (ix.hasEnd && ix.abortReason === null) return null
+    const cut = this.source?.compressedCut ?? null
+    if (ix.hasEnd && ix.abortReason === null && !cut) return null
     const where = ix.lastSection ?? 'the header'
     const reason = ix.abortReason
-    return {
-      cutInSection: where,
-      cutAtByte: ix.size,
-      abortReason: reason,
-      message: reason
-        ? `The dump was cut in ${where}: ${reason}. What follows that point is missing.`
+    const beingWritten = this.source?.beingWritten === true
+    let message = reason
+      ? `The dump was cut in ${where}: ${reason}. What follows that point is missing.`
+      : ix.hasEnd
+        ? 'The dump itself is complete.'
         : `The dump is truncated: it stops in ${where} (at byte ${ix.size}) without an =end marker. What follows that point is missing.`
-    }
+    if (beingWritten)
+      message = `The dump is still being written: so far it stops in ${where} (at byte ${ix.size}). Refresh to read what the VM has written since.`
+    if (cut)
+      message = `The compressed file ${basename(this.path)} is cut: ${cut}. erlscope decompressed ${fmtBytes(ix.size)} and shows what is there. ${message}`
+    return { cutInSection: where, cutAtByte: ix.size, abortReason: reason, beingWritten, message }
   }
 
   async memory(): Promise<DumpMemory> {

@@ -7,7 +7,7 @@ import type { DumpOpened, DumpProgress, RecentDump } from '../../shared/contract
 import { AppError } from '../app-error'
 import type { DumpIndex } from './dump-index'
 import { DumpFile } from './dump-file'
-import { openDumpIndex } from './index-cache'
+import { openDump, type DumpSource } from './open-dump'
 import type { WorkerReply, WorkerRequest } from './worker-protocol'
 
 export interface DumpServiceOptions {
@@ -41,12 +41,41 @@ export class DumpService {
     return d === undefined ? join(this.opts.userDataDir, 'dump-index') : d
   }
 
-  async open(path: string): Promise<DumpOpened> {
+  /** Where compressed dumps are decompressed: the cache folder even when the index cache is off. */
+  private get plainDir(): string {
+    return this.cacheDir ?? join(this.opts.userDataDir, 'dump-index')
+  }
+
+  async open(path: string, options: { remember?: boolean } = {}): Promise<DumpOpened> {
     if (typeof path !== 'string' || path.trim() === '')
       throw new AppError('invalid_request', 'Give the path of a crash dump to open.')
     const id = `dump-${++this.seq}`
     const entry: Entry = { id, path, abort: new AbortController(), file: null, opened: null }
     this.entries.set(id, entry)
+    try {
+      const file = await this.read(entry)
+      if (options.remember !== false) void this.remember(file).catch(() => undefined)
+      return entry.opened as DumpOpened
+    } catch (error) {
+      this.entries.delete(id)
+      throw error
+    }
+  }
+
+  /** Reads an open dump again (one still being written): same id, the new index replaces the old. */
+  async refresh(dumpId: string): Promise<DumpOpened> {
+    const e = this.entries.get(dumpId)
+    if (!e?.opened) throw new AppError('not_found', `No dump ${String(dumpId)} is open.`)
+    e.abort = new AbortController()
+    const old = e.file
+    await this.read(e)
+    await old?.close().catch(() => undefined)
+    return e.opened as DumpOpened
+  }
+
+  /** Indexes (or decompresses and indexes) the entry's file and makes it the entry's open file. */
+  private async read(entry: Entry): Promise<DumpFile> {
+    const { id, path } = entry
     let total = 0
     const progress = (
       bytesRead: number,
@@ -58,13 +87,14 @@ export class DumpService {
     }
     progress(0, 0)
     try {
-      const index = await this.index(path, entry.abort.signal, progress)
-      const file = await DumpFile.open(index)
+      const { index, source } = await this.index(path, entry.abort.signal, progress)
+      const file = await DumpFile.open(index, source)
       entry.file = file
       const opened: DumpOpened = {
         dumpId: id,
         path,
         size: index.size,
+        compression: source.compression,
         dumpVersion: index.version,
         sections: index.count + Object.values(index.procFamilyCounts).reduce((a, b) => a + b, 0),
         processCount: index.procs.count,
@@ -73,10 +103,8 @@ export class DumpService {
       }
       entry.opened = opened
       progress(index.size, index.size, 'done')
-      void this.remember(file).catch(() => undefined)
-      return opened
+      return file
     } catch (error) {
-      this.entries.delete(id)
       const cancelled = error instanceof AppError && error.code === 'dump_cancelled'
       progress(0, total, cancelled ? 'cancelled' : 'failed')
       throw error
@@ -86,17 +114,23 @@ export class DumpService {
   private index(
     path: string,
     signal: AbortSignal,
-    progress: (read: number, total: number) => void
-  ): Promise<DumpIndex> {
+    progress: (read: number, total: number, phase: 'decompressing' | 'indexing') => void
+  ): Promise<{ index: DumpIndex; source: DumpSource }> {
     const wp = this.opts.workerPath
     const cacheDir = this.cacheDir
+    const plainDir = this.plainDir
     if (!wp || !existsSync(wp))
-      return openDumpIndex(path, { signal, onProgress: progress, cacheDir }).then(({ index, save }) => {
+      return openDump(path, {
+        signal,
+        onPhase: (phase, r, t) => progress(r, t, phase),
+        cacheDir,
+        plainDir
+      }).then(({ index, source, save }) => {
         void save()
-        return index
+        return { index, source }
       })
-    return new Promise<DumpIndex>((resolve, reject) => {
-      const worker = new Worker(wp, { workerData: { path, cacheDir } satisfies WorkerRequest })
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(wp, { workerData: { path, cacheDir, plainDir } satisfies WorkerRequest })
       let settled = false
       const finish = (fn: () => void): void => {
         if (settled) return
@@ -105,13 +139,15 @@ export class DumpService {
         fn()
       }
       const onAbort = (): void => {
-        void worker.terminate()
+        // the worker removes a partial decompressed copy, then ends; stop it if it does not
+        worker.postMessage('cancel')
+        setTimeout(() => void worker.terminate(), 5000).unref()
         finish(() => reject(new AppError('dump_cancelled', `Reading ${path} was cancelled.`)))
       }
       signal.addEventListener('abort', onAbort)
       worker.on('message', (m: WorkerReply) => {
-        if (m.type === 'progress') progress(m.bytesRead, m.totalBytes)
-        else if (m.type === 'done') finish(() => resolve(m.index))
+        if (m.type === 'progress') progress(m.bytesRead, m.totalBytes, m.phase)
+        else if (m.type === 'done') finish(() => resolve({ index: m.index, source: m.source }))
         else if (m.type === 'error') finish(() => reject(new AppError(m.code, m.message)))
       })
       worker.on('error', (e) =>

@@ -18,7 +18,13 @@ function defaultWorkerPath(): string | undefined {
   return existsSync(p) ? p : undefined
 }
 
-export function createDumpHandlers(env: { emit: Emit; userDataDir: string; workerPath?: string }): {
+export function createDumpHandlers(env: {
+  emit: Emit
+  userDataDir: string
+  workerPath?: string
+  /** The sample dump shipped in resources/ (main resolves it; the renderer never names it). */
+  sampleDumpPath?: string
+}): {
   handlers: HandlersOf<DumpApi>
   /** Lets `dump:open` read this file: main chose it (dialog, drop, command line). */
   grantPath(path: string): void
@@ -41,6 +47,13 @@ export function createDumpHandlers(env: { emit: Emit; userDataDir: string; worke
         )
       return service.open(path)
     },
+    'dump:open-sample': async () => {
+      const sample = env.sampleDumpPath
+      if (!sample || !existsSync(sample))
+        throw new AppError('not_found', 'The sample dump is not installed with this copy of erlscope.')
+      return service.open(sample, { remember: false })
+    },
+    'dump:refresh': async (dumpId) => service.refresh(dumpId),
     'dump:cancel': async (dumpId) => service.cancel(dumpId),
     'dump:close': async (dumpId) => service.close(dumpId),
     'dump:list': async () => service.list(),

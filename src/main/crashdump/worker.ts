@@ -1,28 +1,33 @@
 /**
- * Worker-thread entry (`out/main/dump-worker.js`): indexes one dump (or loads its cached index)
- * and posts progress.
+ * Worker-thread entry (`out/main/dump-worker.js`): decompresses a compressed dump into the cache
+ * folder when needed, indexes the dump (or loads its cached index) and posts progress.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { AppError } from '../app-error'
 import { transferList } from './dump-index'
-import { openDumpIndex } from './index-cache'
+import { openDump } from './open-dump'
 import type { WorkerReply, WorkerRequest } from './worker-protocol'
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   const post = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
   try {
     let last = 0
-    const { index, save } = await openDumpIndex(req.path, {
+    // 'cancel' stops the work so a partial decompressed copy is removed before the thread ends
+    const abort = new AbortController()
+    port.on('message', (m: unknown) => m === 'cancel' && abort.abort())
+    const { index, source, save } = await openDump(req.path, {
+      signal: abort.signal,
       cacheDir: req.cacheDir,
-      onProgress: (bytesRead, totalBytes) => {
+      plainDir: req.plainDir,
+      onPhase: (phase, bytesRead, totalBytes) => {
         const now = Date.now()
         if (now - last >= 50 || bytesRead === totalBytes) {
           last = now
-          post({ type: 'progress', bytesRead, totalBytes })
+          post({ type: 'progress', phase, bytesRead, totalBytes })
         }
       }
     })
-    post({ type: 'done', index }, transferList(index))
+    post({ type: 'done', index, source }, transferList(index))
     // the cache entry was encoded before the transfer; the thread ends once it is written
     await save()
   } catch (error) {
@@ -33,6 +38,8 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
         code: 'dump_io',
         message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
       })
+  } finally {
+    port.close()
   }
 }
 

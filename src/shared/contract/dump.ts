@@ -21,11 +21,17 @@ export interface DumpMemory {
   ets: number | null
 }
 
+/** How a dump file is compressed (recognised by its first bytes, not its name). */
+export type DumpCompression = 'gzip' | 'zstd' | 'xz'
+
 export interface DumpOpened {
   dumpId: string
+  /** The file that was opened (the compressed one for a compressed dump). */
   path: string
-  /** File size in bytes. */
+  /** Size of the dump in bytes (decompressed). */
   size: number
+  /** Set for a compressed file, which is decompressed once into the cache folder. */
+  compression: DumpCompression | null
   /** `0.1` … `0.5`. */
   dumpVersion: string
   /** Number of `=tag[:id]` sections found. */
@@ -41,8 +47,11 @@ export interface DumpProgress {
   path: string
   bytesRead: number
   totalBytes: number
-  /** `indexing` while reading, `done` / `cancelled` / `failed` on the last event. */
-  phase: 'indexing' | 'done' | 'cancelled' | 'failed'
+  /**
+   * `decompressing` (bytes are compressed bytes) then `indexing` while reading, `done` /
+   * `cancelled` / `failed` on the last event.
+   */
+  phase: 'decompressing' | 'indexing' | 'done' | 'cancelled' | 'failed'
 }
 
 export interface RecentDump {
@@ -60,6 +69,11 @@ export interface DumpTruncation {
   cutAtByte: number
   /** From `=abort:REASON`, e.g. `CRASH DUMP SIZE LIMIT REACHED`; null when the file just ends. */
   abortReason: string | null
+  /**
+   * No `=end` yet, and the file grew while it was read or changed seconds ago: the VM is still
+   * writing it. `dump:refresh` reads it again.
+   */
+  beingWritten: boolean
   /** One sentence for a banner. */
   message: string
 }
@@ -485,6 +499,10 @@ export interface DumpSummary {
 export interface DumpApi {
   /** Indexes a dump (emitting `dump:progress`) and keeps it open. */
   'dump:open': (path: string) => DumpOpened
+  /** Opens the sample dump that ships with erlscope (main knows where it is). */
+  'dump:open-sample': () => DumpOpened
+  /** Reads an open dump again (one still being written), keeping its id. */
+  'dump:refresh': (dumpId: string) => DumpOpened
   /** Stops an open in progress (its `dump:open` then fails with `dump_cancelled`). */
   'dump:cancel': (dumpId: string) => void
   'dump:close': (dumpId: string) => void
@@ -503,6 +521,8 @@ export interface DumpEvents {
 
 export const dumpRequestChannels: Record<keyof DumpApi, true> = {
   'dump:open': true,
+  'dump:open-sample': true,
+  'dump:refresh': true,
   'dump:cancel': true,
   'dump:close': true,
   'dump:list': true,
