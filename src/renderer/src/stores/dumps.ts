@@ -12,6 +12,12 @@ export interface OpenDump {
   name: string
   dumpId: string | null
   state: 'indexing' | 'open' | 'failed'
+  /** While indexing: decompressing a compressed file first (bytes are compressed bytes), or reading. */
+  phase: 'decompressing' | 'indexing'
+  /** The sample dump shipped with erlscope (main knows its path). */
+  sample: boolean
+  /** Bumped by a refresh: views keyed on it read the dump again. */
+  revision: number
   bytesRead: number
   totalBytes: number
   /** Bytes per second while indexing. */
@@ -49,11 +55,19 @@ export const useDumpsStore = defineStore('dumps', () => {
   function onProgress(p: DumpProgress): void {
     const d =
       dumps.value.find((x) => x.dumpId === p.dumpId) ??
-      dumps.value.find((x) => x.dumpId === null && x.state === 'indexing' && x.path === p.path)
+      dumps.value.find(
+        (x) =>
+          x.dumpId === null && x.state === 'indexing' && (x.path === p.path || (x.sample && x.path === ''))
+      )
     if (!d) return
     d.dumpId = p.dumpId
+    if (p.phase !== 'indexing' && p.phase !== 'decompressing') return
+    if (p.phase !== d.phase) {
+      d.phase = p.phase
+      d.startedAt = performance.now()
+      d.rate = 0
+    }
     d.totalBytes = p.totalBytes || d.totalBytes
-    if (p.phase !== 'indexing') return
     d.bytesRead = p.bytesRead
     const seconds = (performance.now() - d.startedAt) / 1000
     if (seconds > 0.05) d.rate = p.bytesRead / seconds
@@ -69,21 +83,34 @@ export const useDumpsStore = defineStore('dumps', () => {
 
   /** Opens (or shows, when already open) the dump at `path`. */
   async function open(path: string): Promise<void> {
+    await openWith(path, false, () => call('dump:open', path))
+  }
+
+  /** Opens the sample dump that ships with erlscope: main resolves it, the window never names a path. */
+  async function openSample(): Promise<void> {
+    await openWith('', true, () => call('dump:open-sample'))
+  }
+
+  async function openWith(path: string, sample: boolean, invoke: () => Promise<DumpOpened>): Promise<void> {
     const ui = useUiStore()
     ui.showTab('dump')
-    const existing = dumps.value.find((d) => d.path === path && d.state !== 'failed')
+    const same = (d: OpenDump): boolean => (sample ? d.sample : !d.sample && d.path === path)
+    const existing = dumps.value.find((d) => same(d) && d.state !== 'failed')
     if (existing) {
       activeKey.value = existing.key
       return
     }
-    dumps.value = dumps.value.filter((d) => !(d.path === path && d.state === 'failed'))
+    dumps.value = dumps.value.filter((d) => !(same(d) && d.state === 'failed'))
     const key = `local-${++seq}`
     dumps.value.push({
       key,
       path,
-      name: baseName(path),
+      name: sample ? 'sample dump' : baseName(path),
       dumpId: null,
       state: 'indexing',
+      phase: 'indexing',
+      sample,
+      revision: 0,
       bytesRead: 0,
       totalBytes: 0,
       rate: 0,
@@ -93,7 +120,7 @@ export const useDumpsStore = defineStore('dumps', () => {
     })
     activeKey.value = key
     try {
-      const opened = await call('dump:open', path)
+      const opened = await invoke()
       const d = find(key)
       if (!d) {
         // closed while indexing finished
@@ -103,6 +130,8 @@ export const useDumpsStore = defineStore('dumps', () => {
       clearReported()
       Object.assign(d, {
         opened,
+        path: opened.path,
+        name: baseName(opened.path),
         dumpId: opened.dumpId,
         state: 'open',
         bytesRead: opened.size,
@@ -118,10 +147,33 @@ export const useDumpsStore = defineStore('dumps', () => {
       }
       d.state = 'failed'
       // the full path is shown once above the error (and as the item's title): name the file by its name
-      d.error = errorMessage(error).split(path).join(d.name)
+      d.error = path ? errorMessage(error).split(path).join(d.name) : errorMessage(error)
       reported = d.error.includes(d.name) ? d.error : `Could not open ${d.name}: ${d.error}`
       ui.reportError(reported)
     }
+  }
+
+  /** Reads an open dump again (one still being written); its views reload. */
+  async function refresh(key: string): Promise<void> {
+    const d = find(key)
+    if (!d?.dumpId || d.state !== 'open') return
+    const before = d.opened
+    Object.assign(d, {
+      state: 'indexing',
+      phase: 'indexing',
+      bytesRead: 0,
+      rate: 0,
+      startedAt: performance.now()
+    })
+    try {
+      const opened = await call('dump:refresh', d.dumpId)
+      Object.assign(d, { opened, state: 'open', bytesRead: opened.size, totalBytes: opened.size })
+    } catch (error) {
+      Object.assign(d, { opened: before, state: 'open' })
+      if (!(error instanceof ApiError && error.code === 'dump_cancelled'))
+        useUiStore().reportError(`Could not refresh ${d.name}: ${errorMessage(error)}`)
+    }
+    d.revision++
   }
 
   function remove(key: string): void {
@@ -164,6 +216,9 @@ export const useDumpsStore = defineStore('dumps', () => {
             name: baseName(o.path),
             dumpId: o.dumpId,
             state: 'open',
+            phase: 'indexing',
+            sample: false,
+            revision: 0,
             bytesRead: o.size,
             totalBytes: o.size,
             rate: 0,
@@ -179,5 +234,18 @@ export const useDumpsStore = defineStore('dumps', () => {
     return off
   }
 
-  return { dumps, activeKey, active, recent, open, cancel, close, select, start, loadRecent }
+  return {
+    dumps,
+    activeKey,
+    active,
+    recent,
+    open,
+    openSample,
+    refresh,
+    cancel,
+    close,
+    select,
+    start,
+    loadRecent
+  }
 })
