@@ -146,7 +146,7 @@ export class DumpFile {
     if (beingWritten)
       message = `The dump is still being written: so far it stops in ${where} (at byte ${ix.size}). Refresh to read what the VM has written since.`
     if (cut)
-      message = `The compressed file ${basename(this.path)} is cut: ${cut}. erlscope decompressed ${fmtBytes(ix.size)} and shows what is there. ${message}`
+      message = `The compressed ${this.path === 'standard input' ? 'standard input' : `file ${basename(this.path)}`} is cut: ${cut}. erlscope decompressed ${fmtBytes(ix.size)} and shows what is there. ${message}`
     return { cutInSection: where, cutAtByte: ix.size, abortReason: reason, beingWritten, message }
   }
 

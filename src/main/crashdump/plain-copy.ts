@@ -107,6 +107,10 @@ export async function writeDecompressed(
   input.on('error', (error) => counter.destroy(error))
   input.pipe(counter)
   const out = format ? decompressed(format, counter) : counter
+  // the loop below sees the first error; a decoder may report more after it is torn down
+  const ignore = (): void => undefined
+  out.on('error', ignore)
+  counter.on('error', ignore)
   const shortOfDisk = (written: number): AppError =>
     new AppError(
       'disk_full',
