@@ -47,7 +47,8 @@ describe.each([
     const path = join(dir, `growing-${mode}.dump`)
     // the first part the VM has written so far: it ends inside the process sections, no =end
     writeFileSync(path, whole.subarray(0, Math.floor(whole.length / 2)))
-    const { handlers, dispose } = handlersFor(`ud-grow-${mode}`, workerPath)
+    const { handlers, dispose, grantPath } = handlersFor(`ud-grow-${mode}`, workerPath)
+    grantPath(path)
     try {
       const opened = await handlers['dump:open'](path)
       expect(opened.truncated?.beingWritten).toBe(true)
@@ -71,7 +72,8 @@ describe.each([
     writeFileSync(path, whole.subarray(0, Math.floor(whole.length / 2)))
     const old = new Date(Date.now() - 5 * 60_000)
     utimesSync(path, old, old)
-    const { handlers, dispose } = handlersFor(`ud-cut-${mode}`, workerPath)
+    const { handlers, dispose, grantPath } = handlersFor(`ud-cut-${mode}`, workerPath)
+    grantPath(path)
     try {
       const opened = await handlers['dump:open'](path)
       expect(opened.truncated?.beingWritten).toBe(false)
@@ -85,7 +87,9 @@ describe.each([
     const path = join(dir, `small-${mode}.dump`)
     writeFileSync(path, whole)
     execFileSync('xz', ['-f', '-k', path])
-    const { handlers, dispose, progress } = handlersFor(`ud-xz-${mode}`, workerPath)
+    const { handlers, dispose, progress, grantPath } = handlersFor(`ud-xz-${mode}`, workerPath)
+    grantPath(path)
+    grantPath(`${path}.xz`)
     try {
       const plain = await handlers['dump:open'](path)
       const packed = await handlers['dump:open'](`${path}.xz`)
