@@ -505,6 +505,14 @@ class Decoder {
 
   push(stack: Frame[], type: number, count: number, at: number): Frame {
     if (stack.length >= this.maxDepth) this.fail(`nesting deeper than ${this.maxDepth}`, at)
+    // a container of more elements than the term budget has left is refused at its header,
+    // before its element array is allocated
+    if (count > this.maxTerms - this.terms)
+      throw new EtfDecodeError(
+        `it holds more than ${this.maxTerms.toLocaleString('en-US')} terms`,
+        at,
+        'reply_too_large'
+      )
     const items = new Array<Term>(type === F_MAP ? count >>> 1 : type === F_LIST ? count - 1 : count)
     let f = this.pool.pop()
     if (f === undefined) f = { type, items, index: 0, count, key: undefined, fun: undefined }
