@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -40,6 +40,19 @@ async function cli(cmd: CliCommand, argv: string[]): Promise<{ code: number; out
   const io: CliIo = { out: (t) => (out += `${t}\n`), err: (t) => (out += `${t}\n`), env: {} }
   const code = await main([cmd.name, ...argv], io, [cmd])
   return { code, out }
+}
+
+/** Waits until every thread of `pid` is stopped (state T in /proc), so the stop is in effect. */
+async function stopped(pid: number): Promise<void> {
+  const states = (): string[] =>
+    readdirSync(`/proc/${pid}/task`).map(
+      (t) => readFileSync(`/proc/${pid}/task/${t}/stat`, 'latin1').replace(/^.*\) /s, '')[0]
+    )
+  const deadline = Date.now() + 20_000
+  while (!states().every((st) => st === 'T' || st === 't')) {
+    if (Date.now() > deadline) throw new Error(`process ${pid} did not stop: ${states().join('')}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 describe('a cluster through one node', () => {
@@ -226,6 +239,7 @@ describe('a cluster through one node', () => {
     const victim = cluster.members[2]
     const pid = victim.process.pid ?? 0
     process.kill(pid, 'SIGSTOP')
+    await stopped(pid)
     try {
       const hung = await readCluster(entry, { memberTimeoutMs: 1500 })
       expect(hung.members.find((m) => m.node === victim.name)).toMatchObject({ up: false, error: 'timeout' })
