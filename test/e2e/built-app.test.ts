@@ -18,6 +18,7 @@ interface BootRecord {
   errors: string[]
   windowOpenHandler?: { action: string }
   menus: number
+  senderChecks: Record<'app' | 'foreign' | 'lookalike' | 'noFrame', unknown>
 }
 
 describe('the built app (what only Electron would otherwise reveal)', () => {
@@ -51,6 +52,15 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     expect(record.loaded[0].file).toBe(join(outDir, 'renderer/index.html'))
     expect(existsSync(record.loaded[0].file!)).toBe(true)
     expect(record.menus).toBe(1)
+    // main's sender check, run through the handler it registered: only the app's own page is served
+    const refused = {
+      ok: false,
+      error: { code: 'invalid_request', message: 'Request from an untrusted frame.' }
+    }
+    expect(record.senderChecks.app).toEqual({ ok: true, value: [] })
+    expect(record.senderChecks.foreign).toEqual(refused)
+    expect(record.senderChecks.lookalike).toEqual(refused)
+    expect(record.senderChecks.noFrame).toEqual(refused)
   })
 
   it('emits a sandbox-loadable preload: one CommonJS file that requires only electron', () => {

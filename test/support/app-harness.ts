@@ -20,8 +20,9 @@ export interface AppHarness {
   userDataDir: string
   /** Makes a file dropped with this name resolve to this path (what webUtils.getPathForFile does in Electron). */
   registerFilePath(name: string, path: string): Promise<void>
+  /** Saves a PNG; throws when the renderer has thrown an uncaught exception since the last check. */
   screenshot(name: string): Promise<string>
-  /** Stops the page and the services; keeps userDataDir unless told to remove it. */
+  /** Stops the page and the services (keeps userDataDir unless told to remove it); throws when the renderer threw. */
   close(options?: { keepUserData?: boolean }): Promise<void>
 }
 
@@ -75,8 +76,14 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
     deviceScaleFactor: 1
   })
   const page = await context.newPage()
+  // an exception in the renderer fails the test: at the next screenshot, or when the app closes
   const pageErrors: string[] = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
+  page.on('pageerror', (error) => pageErrors.push(error.stack ?? error.message))
+  const failOnPageErrors = (): void => {
+    if (pageErrors.length === 0) return
+    const errors = pageErrors.splice(0)
+    throw new Error(`The renderer threw ${errors.length} uncaught exception(s):\n${errors.join('\n')}`)
+  }
 
   const emit: Emit = (event, payload) => {
     void page
@@ -151,17 +158,23 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
       )
     },
     async screenshot(name) {
+      failOnPageErrors()
       mkdirSync(screenshotDir, { recursive: true })
       const file = join(screenshotDir, `${name}.png`)
       await page.screenshot({ path: file })
       return file
     },
     async close({ keepUserData = false } = {}) {
-      if (pageErrors.length > 0) console.warn(`page errors: ${pageErrors.join('\n')}`)
-      await context.close()
-      await services.dispose()
-      await server.close()
-      if (!keepUserData && !options.userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+      try {
+        await context.close()
+        await services.dispose()
+        await server.close()
+        if (!keepUserData && !options.userDataDir) rmSync(userDataDir, { recursive: true, force: true })
+      } finally {
+        // the caller's afterAll stops at the throw: close the shared browser here so nothing leaks
+        if (pageErrors.length > 0) await closeBrowser()
+        failOnPageErrors()
+      }
     }
   }
 }

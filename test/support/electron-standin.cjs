@@ -4,7 +4,18 @@
 const Module = require('node:module')
 const { writeFileSync } = require('node:fs')
 
-const record = { windows: [], handled: [], listened: [], menus: 0, loaded: [], errors: [], appEvents: [] }
+const record = {
+  windows: [],
+  handled: [],
+  listened: [],
+  menus: 0,
+  loaded: [],
+  errors: [],
+  appEvents: [],
+  senderChecks: {}
+}
+/** The handlers main registered with ipcMain.handle, by channel. */
+const handlers = new Map()
 const out = process.env.ERLSCOPE_BOOT_RECORD
 const flush = () => out && writeFileSync(out, JSON.stringify(record, null, 2))
 process.on('uncaughtException', (e) => {
@@ -52,20 +63,42 @@ class BrowserWindow extends Emitter {
   }
   loadFile(file) {
     record.loaded.push({ file })
-    flush()
-    setTimeout(() => process.exit(0), 50)
-    return Promise.resolve()
+    return afterLoad(require('node:url').pathToFileURL(file).href)
   }
   loadURL(url) {
     record.loaded.push({ url })
-    flush()
-    setTimeout(() => process.exit(0), 50)
-    return Promise.resolve()
+    return afterLoad(url)
   }
   isDestroyed() {
     return false
   }
   show() {}
+}
+
+/**
+ * Once the window loads, calls a registered handler (`dump:list`, harmless) the way Electron
+ * would for a frame of the app's own page, for a frame from elsewhere and for an event with no
+ * frame, and records what main answered each: the sender check runs for real.
+ */
+async function afterLoad(pageUrl) {
+  const handler = handlers.get('dump:list')
+  if (handler) {
+    const ask = async (senderFrame) => {
+      try {
+        return await handler({ senderFrame, sender: {} })
+      } catch (e) {
+        return { thrown: String(e) }
+      }
+    }
+    record.senderChecks = {
+      app: await ask({ url: pageUrl }),
+      foreign: await ask({ url: 'https://attacker.example/index.html' }),
+      lookalike: await ask({ url: `https://attacker.example/${pageUrl}` }),
+      noFrame: await ask(null)
+    }
+  }
+  flush()
+  setTimeout(() => process.exit(0), 50)
 }
 
 const app = Object.assign(new Emitter(), {
@@ -85,7 +118,10 @@ const electron = {
   app,
   BrowserWindow,
   ipcMain: {
-    handle: (channel) => record.handled.push(channel),
+    handle: (channel, fn) => {
+      record.handled.push(channel)
+      handlers.set(channel, fn)
+    },
     on: (channel) => record.listened.push(channel),
     removeHandler() {}
   },
