@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -230,6 +231,36 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     expect(await pwned(page)).toBeUndefined()
     expect(await injected(page, '[data-testid=dump-workspace]')).toBe(0)
     expect(await injected(page, '[data-testid=dump-list]')).toBe(0)
+  })
+
+  it('says so when what answers on the EPMD port is not EPMD, instead of "no nodes"', async () => {
+    const { page } = app
+    const fake = createServer((s) => {
+      s.on('error', () => {})
+      s.once('data', () => s.end('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'))
+    })
+    const port = await new Promise<number>((r) =>
+      fake.listen(0, '127.0.0.1', () => r((fake.address() as AddressInfo).port))
+    )
+    const before = process.env.ERL_EPMD_PORT
+    process.env.ERL_EPMD_PORT = String(port)
+    try {
+      await page.click('.top-actions [data-action=connect]')
+      const note = page.locator(`${dialog} p.muted:has-text("not EPMD")`)
+      await note.waitFor({ timeout: 30_000 })
+      expect(await note.innerText()).toContain(`Something answered on localhost:${port} but it is not EPMD`)
+      expect(await note.innerText()).not.toContain('SSH')
+      expect(await page.locator(`${dialog} :text("EPMD lists no nodes")`).count()).toBe(0)
+      await app.screenshot('bad-input-not-epmd')
+      await page.setViewportSize({ width: 1024, height: 640 })
+      await app.screenshot('bad-input-not-epmd-1024')
+      await page.setViewportSize({ width: 1440, height: 900 })
+      await page.click(`${dialog} footer button:has-text("Cancel")`)
+    } finally {
+      if (before === undefined) delete process.env.ERL_EPMD_PORT
+      else process.env.ERL_EPMD_PORT = before
+      fake.close()
+    }
   })
 
   it('a page that asks dump:open for files nobody chose is refused alike, learning nothing', async () => {
