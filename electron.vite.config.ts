@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 /**
@@ -23,6 +24,24 @@ if (!runtime)
     `electron ${electronVersion} is installed but electron.vite.config.ts has no build targets for it: add its Chromium and Node to ELECTRON_RUNTIMES.`
   )
 
+/**
+ * ssh2 tries two optional native addons (cpu-features, its own sshcrypto.node) inside try/catch
+ * and falls back to Node's crypto. Bundled, they would be Linux binaries built for the system
+ * Node's ABI; replace them with a module that throws, so every build uses the portable path.
+ */
+const NATIVE_OPTIONAL = /(^cpu-features$|sshcrypto\.node$)/
+const noNativeAddons: Plugin = {
+  name: 'erlscope-no-native-addons',
+  enforce: 'pre',
+  resolveId(id) {
+    return NATIVE_OPTIONAL.test(id) ? `\0no-native:${id}` : null
+  },
+  load(id) {
+    if (!id.startsWith('\0no-native:')) return null
+    return `throw new Error(${JSON.stringify(`optional native addon left out of the bundle: ${id.slice(11)}`)})`
+  }
+}
+
 const alias = {
   '@renderer': resolve(__dirname, 'src/renderer/src'),
   '@shared': resolve(__dirname, 'src/shared')
@@ -31,6 +50,7 @@ const alias = {
 export default defineConfig({
   main: {
     resolve: { alias },
+    plugins: [noNativeAddons],
     build: {
       target: runtime.node,
       rollupOptions: {

@@ -16,7 +16,10 @@ export interface FlagSpec {
 
 export interface ParsedArgs {
   positional: string[]
+  /** The last value of each flag. */
   flags: Map<string, string | true>
+  /** Every value of each value flag, in order (repeatable flags such as --ssh). */
+  lists?: Map<string, string[]>
 }
 
 /** A command line that does not fit the command's flags: printed as is, exit code 2. */
@@ -40,12 +43,62 @@ export const WINDOW_FLAG: FlagSpec = {
   help: 'for growth: the window between the two samples, in ms'
 }
 
-/** Flags every command that talks to a node takes (routes add theirs here). */
+/** How bytes reach the node (src/main/route): every node command takes these; see route-flags.ts. */
+export const ROUTE_FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'ssh',
+    value: '[USER@]HOST[:PORT]',
+    help: 'an SSH hop; repeat in hop order (ssh -J); the node is dialed from the last'
+  },
+  { name: 'ssh-key', value: 'FILE', help: 'private key for the SSH hops (after the ssh-agent)' },
+  {
+    name: 'ssh-known-hosts',
+    value: 'FILE',
+    help: 'known_hosts to check host keys against (default ~/.ssh/known_hosts)'
+  },
+  {
+    name: 'ssh-config',
+    value: 'FILE',
+    help: 'ssh_config for HostName, User, Port, IdentityFile, ProxyJump (default ~/.ssh/config)'
+  },
+  {
+    name: 'ssh-accept-new',
+    help: 'accept and record a host key known_hosts lacks (a changed key is always refused)'
+  },
+  {
+    name: 'proxy-command',
+    value: "'CMD %h %p'",
+    help: 'OpenSSH ProxyCommand: its stdin/stdout is each stream (kubectl exec, ssh -W ...)'
+  },
+  {
+    name: 'address',
+    value: 'HOST',
+    help: "dial HOST instead of the node name's host (the name stays for the handshake)"
+  },
+  { name: 'dist-port', value: 'N', help: 'the distribution port: skip EPMD (ERL_DIST_PORT, -erl_epmd_port)' },
+  { name: 'epmd-port', value: 'N', help: "EPMD's port on the node's host (default 4369)" },
+  { name: 'tls', help: 'TLS distribution (-proto_dist inet_tls)' },
+  { name: 'tls-ca', value: 'FILE', help: "CA that signed the node's certificate" },
+  { name: 'tls-cert', value: 'FILE', help: 'client certificate (for nodes with verify_peer)' },
+  { name: 'tls-key', value: 'FILE', help: "the client certificate's key" },
+  {
+    name: 'tls-server-name',
+    value: 'NAME',
+    help: "the name on the node's certificate (default the node's host)"
+  },
+  {
+    name: 'tls-dangerously-skip-verify',
+    help: 'accept ANY server certificate (no protection against interception)'
+  }
+]
+
+/** Flags every command that talks to a node takes. */
 export const NODE_FLAGS: readonly FlagSpec[] = [
   { name: 'cookie', value: 'COOKIE', help: 'the cookie (visible in ps: prefer --cookie-file)' },
   { name: 'cookie-file', value: 'FILE', help: 'read the cookie from FILE' },
   { name: 'timeout', value: 'MS', help: 'connect and call timeout, in ms' },
-  { name: 'through', value: 'ENTRY', help: 'reach the node through ENTRY, a node of its cluster (erpc)' }
+  { name: 'through', value: 'ENTRY', help: 'reach the node through ENTRY, a node of its cluster (erpc)' },
+  ...ROUTE_FLAGS
 ]
 
 function distance(a: string, b: string): number {
@@ -81,6 +134,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
   const all = specs.some((s) => s.name === 'help') ? specs : [...specs, HELP_FLAG]
   const positional: string[] = []
   const flags = new Map<string, string | true>()
+  const lists = new Map<string, string[]>()
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     if (arg === '--') {
@@ -109,8 +163,9 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], 
         `erlscope ${command}: --${name} takes one of ${spec.choices.join(', ')}; not '${value}'.`
       )
     flags.set(name, value)
+    lists.set(name, [...(lists.get(name) ?? []), value])
   }
-  return { positional, flags }
+  return { positional, flags, lists }
 }
 
 /** The options part of a command's `--help`. */

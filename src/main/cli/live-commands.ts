@@ -8,6 +8,7 @@ import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, LIMIT_FLAG, NODE_FLAGS, type FlagSpec } from './flags'
 import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
+import { cliAsker, routeFromArgs } from './route-flags'
 
 /** Connects through `connect` (and through `--through ENTRY` when given), runs `run`, always closes. */
 export async function withClient<T>(
@@ -24,7 +25,9 @@ export async function withClient<T>(
     // the cookie goes to the node we dial: the entry node when there is one
     cookie: resolveCookie(args, io, through ?? node),
     timeoutMs: resolveTimeout(args, 10_000),
-    ...(through !== undefined ? { through } : {})
+    ...(through !== undefined ? { through } : {}),
+    route: routeFromArgs(args),
+    asker: cliAsker()
   })
   try {
     return await run(client)

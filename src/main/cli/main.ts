@@ -34,6 +34,8 @@ function help(list: readonly CliCommand[]): string {
     'host, pass --cookie-file ~/.erlang.cookie to send it there.',
     'With --through ENTRY they reach NODE through ENTRY, a node of its cluster (erpc; nothing loaded).',
     'DUMP may be gzip-, Zstandard- or xz-compressed (recognised by its first bytes), or - for stdin.',
+    'Route flags reach nodes behind SSH hops (--ssh), a proxy command (kubectl exec, ssh -W), TLS',
+    'distribution (--tls) or without EPMD (--dist-port): see docs/connecting.md.',
     "Add --json for machine-readable output; 'erlscope COMMAND --help' lists a command's options."
   ].join('\n')
 }

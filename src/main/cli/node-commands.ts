@@ -7,6 +7,8 @@ import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { nodeArg, resolveCookie, resolveThrough, resolveTimeout } from './node-cookie'
 import { termToJson } from './node-json'
+import { cliAsker, routeFromArgs } from './route-flags'
+import { Route } from '../route/route'
 import { memoryCategories } from '../../shared/contract/node'
 
 export { memoryCategories as MEMORY_KEYS } from '../../shared/contract/node'
@@ -23,7 +25,14 @@ export async function withNode<T>(
   // the cookie goes to the node we dial: the entry node when there is one
   const cookie = resolveCookie(args, io, through ?? node)
   const timeoutMs = resolveTimeout(args, 10_000)
-  const client = await connectNode({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}) })
+  const client = await connectNode({
+    node,
+    cookie,
+    timeoutMs,
+    ...(through !== undefined ? { through } : {}),
+    route: routeFromArgs(args),
+    asker: cliAsker()
+  })
   try {
     return await fn(client)
   } finally {
@@ -32,7 +41,7 @@ export async function withNode<T>(
 }
 
 import { humanBytes } from '../../shared/format-bytes'
-import { JSON_FLAG, NODE_FLAGS } from './flags'
+import { JSON_FLAG, NODE_FLAGS, ROUTE_FLAGS } from './flags'
 
 export { humanBytes }
 
@@ -66,16 +75,27 @@ export function memoryTable(node: string, mem: Record<string, number>): string {
 
 const nodes: CliCommand = {
   name: 'nodes',
-  usage: 'nodes [--host H] [--json]',
+  usage: 'nodes [--host H] [--json] [route flags]',
   flags: [
-    { name: 'host', value: 'H', help: 'the host whose EPMD to ask (default: this machine)' },
+    {
+      name: 'host',
+      value: 'H',
+      help: 'the host whose EPMD to ask (default: this machine; through a route: localhost at its far end)'
+    },
     { name: 'timeout', value: 'MS', help: 'how long to wait for EPMD, in ms' },
-    JSON_FLAG
+    JSON_FLAG,
+    ...ROUTE_FLAGS.filter((f) => !f.name.startsWith('tls') && f.name !== 'dist-port')
   ],
-  summary: 'list the Erlang nodes registered in EPMD on a host (default: this machine)',
+  summary:
+    'list the Erlang nodes registered in EPMD on a host (default: this machine; through a route: its far end)',
   async run(args, io) {
-    const host = flagString(args, 'host') ?? shortHostname()
-    const { nodes: list } = await epmdNames(host, { timeoutMs: resolveTimeout(args, 5000) })
+    const spec = routeFromArgs(args)
+    const route = new Route(spec, { asker: cliAsker() })
+    const host = flagString(args, 'host') ?? (route.direct ? shortHostname() : 'localhost')
+    const { nodes: list } = await epmdNames(route.dialHost(host), {
+      timeoutMs: resolveTimeout(args, 5000),
+      route
+    }).finally(() => route.close())
     const rows = list.map((n) => ({ name: n.name, node: `${n.name}@${host}`, port: n.port }))
     if (args.flags.has('json')) io.out(JSON.stringify(rows, null, 2))
     else if (rows.length === 0) io.out(`No nodes registered in EPMD on ${terminalText(host)}.`)

@@ -33,6 +33,9 @@
  */
 import { EventEmitter } from 'node:events'
 import { AppError } from '../app-error'
+import type { RouteSpec } from '../../shared/contract/route'
+import type { RouteAsker } from '../route/asker'
+import { Route, type RouteEnv } from '../route/route'
 import { DistConnection, type ConnectionOptions } from './connection'
 import { formatTerm } from './etf/format'
 import { asText, atom, listElements, type Term } from './etf/types'
@@ -46,6 +49,7 @@ export { flagNames } from './flags'
 export { parseNodeName, type NodeName } from './node-name'
 import { parseNodeName } from './node-name'
 export { epmdNames, portPlease } from './epmd'
+export { Route } from '../route/route'
 
 export interface ConnectNodeOptions {
   node: string
@@ -60,6 +64,12 @@ export interface ConnectNodeOptions {
   through?: string
   /** Link liveness: silence after which 'lost' fires with code timeout (default 120 000 ms). */
   silenceLimitMs?: number
+  /** How bytes reach the node (SSH hops, proxy command, TLS, a given port...); default direct TCP. */
+  route?: RouteSpec
+  /** Answers the route's questions (unknown host keys, key passphrases); default: refuse. */
+  asker?: RouteAsker
+  /** For tests: the environment and home directory the route reads (SSH_AUTH_SOCK, ~/.ssh). */
+  routeEnv?: Omit<RouteEnv, 'asker'>
 }
 
 interface NodeClientEvents {
@@ -77,9 +87,11 @@ export class NodeClient extends EventEmitter<NodeClientEvents> {
   /** `target`: run everything on that node of the peer's cluster, through the peer (see ErpcCaller). */
   constructor(
     private readonly conn: DistConnection,
-    private readonly target?: string
+    private readonly target?: string,
+    readonly route: Route = new Route()
   ) {
     super()
+    conn.on('close', () => route.close())
     this.rex = new RexClient(conn)
     this.caller = target === undefined ? this.rex : new ErpcCaller(this.rex, conn.peerName, target)
     this.evaluator = new RemoteEval(this.caller, target ?? conn.peerName)
@@ -151,16 +163,24 @@ async function requireConnected(rex: RexClient, entry: string, target: string): 
 export async function connectNode(options: ConnectNodeOptions): Promise<NodeClient> {
   const started = Date.now()
   const budget = options.timeoutMs ?? 10_000
+  const route = new Route(options.route, { ...options.routeEnv, asker: options.asker })
   const connOptions: ConnectionOptions = {
     node: options.through ?? options.node,
     cookie: options.cookie,
     timeoutMs: budget,
     epmdPort: options.epmdPort,
-    silenceLimitMs: options.silenceLimitMs
+    silenceLimitMs: options.silenceLimitMs,
+    route
   }
-  const conn = await DistConnection.open(connOptions)
+  let conn: DistConnection
+  try {
+    conn = await DistConnection.open(connOptions)
+  } catch (e) {
+    route.close()
+    throw e
+  }
   const target = options.through === undefined ? undefined : parseNodeName(options.node).full
-  const client = new NodeClient(conn, target)
+  const client = new NodeClient(conn, target, route)
   try {
     if (target !== undefined && target !== conn.peerName)
       await requireConnected(client.rex, conn.peerName, target)

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events'
-import { connect, type Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../app-error'
+import { Route } from '../route/route'
+import { isTlsError, tlsErrorText } from '../route/tls-wrap'
 import { portPlease } from './epmd'
 import type { DecodeOptions } from './etf/decode'
 import { encode } from './etf/encode'
@@ -56,6 +58,8 @@ export interface ConnectionOptions {
   timeoutMs?: number
   /** EPMD port on the target host (default `$ERL_EPMD_PORT` or 4369). */
   epmdPort?: number
+  /** How bytes reach the node (default: direct TCP). The caller closes it after the link. */
+  route?: Route
   /** Send a tick when we have sent nothing for this long (default 15 000 ms). */
   tickIntervalMs?: number
   /** Declare the link lost when the peer sends nothing for this long (default 120 000 ms). */
@@ -102,7 +106,7 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
   private ended = false
 
   private constructor(
-    private readonly socket: Socket,
+    private readonly socket: Duplex,
     readonly peerName: string,
     readonly peerFlags: bigint,
     readonly peerCreation: number,
@@ -120,14 +124,18 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
     const target = parseNodeName(options.node)
     const timeoutMs = options.timeoutMs ?? 10_000
     const deadline = Date.now() + timeoutMs
-    const np = await portPlease(target.host, target.alive, { port: options.epmdPort, timeoutMs })
+    const route = options.route ?? new Route()
+    const dial = route.dialHost(target.host)
+    const port =
+      route.distPort ??
+      (await portPlease(dial, target.alive, { port: options.epmdPort, timeoutMs, route })).port
     const remaining = Math.max(1, deadline - Date.now())
-    return handshake(target.full, target.host, np.port, options, remaining)
+    return handshake(target.full, dial, port, options, remaining, route)
   }
 
   /** @internal */
   static fromHandshake(
-    socket: Socket,
+    socket: Duplex,
     peer: { name: string; flags: bigint; creation: number },
     localName: string,
     creation: number,
@@ -188,11 +196,9 @@ export class DistConnection extends EventEmitter<DistConnectionEvents> {
 
   private attach(rest: Buffer): void {
     const s = this.socket
-    s.setNoDelay(true)
     s.removeAllListeners('data')
     s.removeAllListeners('close')
     s.removeAllListeners('error')
-    s.setTimeout(0)
     let lostReason: AppError | undefined
     s.on('data', (chunk: Buffer) => {
       this.lastReceived = Date.now()
@@ -329,23 +335,33 @@ async function handshake(
   host: string,
   port: number,
   options: ConnectionOptions,
-  timeoutMs: number
+  timeoutMs: number,
+  route: Route
 ): Promise<DistConnection> {
   const creation = (randomBytes(4).readUInt32BE(0) | 4) >>> 0
   const ourChallenge = randomBytes(4).readUInt32BE(0)
   const target = parseNodeName(targetName)
   return new Promise<DistConnection>((resolve, reject) => {
-    const socket = connect({ host, port })
-    const parser = new FrameParser(2)
+    let socket: Duplex | undefined
+    // inet_tls_dist frames the handshake with 4-byte lengths ({packet, 4}); inet_tcp_dist with 2.
+    const lengthBytes = route.spec.tls ? 4 : 2
+    const parser = new FrameParser(lengthBytes)
+    const framed = (message: Buffer): Buffer => {
+      if (lengthBytes === 2) return message
+      const len = Buffer.alloc(4)
+      len.writeUInt32BE(message.length - 2)
+      return Buffer.concat([len, message.subarray(2)])
+    }
     let stage: 'connect' | 'status' | 'challenge' | 'ack' | 'done' = 'connect'
     let localName = ''
     let peer: { name: string; flags: bigint; creation: number } | undefined
     let settled = false
+    let lastError: (Error & { code?: string }) | undefined
     const fail = (err: AppError): void => {
       if (settled) return
       settled = true
       clearTimeout(timer)
-      socket.destroy()
+      socket?.destroy()
       reject(err)
     }
     const timer = setTimeout(
@@ -353,112 +369,136 @@ async function handshake(
         fail(
           new AppError(
             'timeout',
-            `Connecting to ${targetName} timed out after ${timeoutMs} ms (during the ${stage} step of the handshake).`
+            `Connecting to ${targetName} timed out after ${timeoutMs} ms (during the ${stage} step of the handshake${route.through}).`
           )
         ),
       timeoutMs
     )
-    socket.on('connect', () => {
-      localName = ownNodeName(target, socket.localAddress)
-      stage = 'status'
-      socket.write(buildSendName(OUR_FLAGS, creation, localName))
-    })
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (stage === 'connect') {
-        fail(
-          new AppError(
-            'handshake_failed',
-            `EPMD lists ${targetName} at ${host}:${port}, but connecting there failed (${e.code ?? e.message}).`
+    const where = route.distPort
+      ? `Connecting to ${targetName} at ${host}:${port}${route.through} (its given distribution port, no EPMD) failed`
+      : `EPMD lists ${targetName} at ${host}:${port}, but connecting there${route.through} failed`
+    const attach = (socket: Duplex): void => {
+      socket.on('error', (e: Error & { code?: string }) => {
+        lastError = e
+        if (isTlsError(e)) fail(new AppError('tls_failed', tlsErrorText(e, targetName)))
+      })
+      socket.on('close', () => {
+        if (settled) return
+        if (lastError && !isTlsError(lastError) && stage !== 'ack') {
+          fail(
+            new AppError(
+              'handshake_failed',
+              `The stream to ${targetName}${route.through} broke during the ${stage} step of the handshake: ${lastError.code ?? lastError.message}.`
+            )
           )
-        )
-      }
-    })
-    socket.on('close', () => {
-      if (settled) return
-      if (stage === 'ack') {
-        fail(
-          new AppError(
-            'cookie_rejected',
-            `Node ${targetName} rejected our cookie: use the node's own cookie (its -setcookie flag or the ~/.erlang.cookie of the user running it; erlang:get_cookie() in its shell). When none is given, erlscope uses ~/.erlang.cookie on this machine.`
+        } else if (stage === 'ack') {
+          fail(
+            new AppError(
+              'cookie_rejected',
+              `Node ${targetName} rejected our cookie: use the node's own cookie (its -setcookie flag or the ~/.erlang.cookie of the user running it; erlang:get_cookie() in its shell). When none is given, erlscope uses ~/.erlang.cookie on this machine.`
+            )
           )
-        )
-      } else if (stage === 'status') {
-        fail(
-          new AppError(
-            'name_style_mismatch',
-            `Node ${targetName} closed the connection on seeing our name ${localName}: it probably uses ${target.style === 'short' ? 'long names (-name): address it as name@fully.qualified.host or name@IP' : 'short names (-sname): address it as name@shorthost'}.`
+        } else if (stage === 'status') {
+          fail(
+            new AppError(
+              'name_style_mismatch',
+              `Node ${targetName} closed the connection on seeing our name ${localName}: it probably uses ${target.style === 'short' ? 'long names (-name): address it as name@fully.qualified.host or name@IP' : 'short names (-sname): address it as name@shorthost'}${route.spec.tls ? '' : ', or it speaks TLS distribution (-proto_dist inet_tls): connect with TLS'}.`
+            )
           )
-        )
-      } else {
-        fail(
-          new AppError(
-            'handshake_failed',
-            `Node ${targetName} closed the connection during the ${stage} step of the handshake.`
+        } else {
+          fail(
+            new AppError(
+              'handshake_failed',
+              `Node ${targetName} closed the connection during the ${stage} step of the handshake.`
+            )
           )
-        )
-      }
-    })
-    socket.on('data', (chunk: Buffer) => {
-      if (settled) return
-      try {
-        parser.feed(chunk)
-        for (let body = parser.next(); body !== undefined; body = parser.next()) {
-          if (stage === 'status') {
-            const status = parseStatus(body)
-            if (status !== 'ok' && status !== 'ok_simultaneous')
-              throw statusError(status, targetName, OUR_FLAGS)
-            stage = 'challenge'
-          } else if (stage === 'challenge') {
-            const ch = parseChallenge(body)
-            if (ch.name !== targetName) {
-              const peerHost = ch.name.slice(ch.name.indexOf('@') + 1)
-              if (nameStyle(peerHost) !== target.style) {
+        }
+      })
+      socket.on('data', (chunk: Buffer) => {
+        if (settled) return
+        try {
+          parser.feed(chunk)
+          for (let body = parser.next(); body !== undefined; body = parser.next()) {
+            if (stage === 'status') {
+              const status = parseStatus(body)
+              if (status !== 'ok' && status !== 'ok_simultaneous')
+                throw statusError(status, targetName, OUR_FLAGS)
+              stage = 'challenge'
+            } else if (stage === 'challenge') {
+              const ch = parseChallenge(body)
+              if (ch.name !== targetName) {
+                const peerHost = ch.name.slice(ch.name.indexOf('@') + 1)
+                if (nameStyle(peerHost) !== target.style) {
+                  throw new AppError(
+                    'name_style_mismatch',
+                    `You asked for ${targetName} (${target.style} name) but the node is ${ch.name} (${nameStyle(peerHost)} name): connect to ${ch.name}.`
+                  )
+                }
                 throw new AppError(
-                  'name_style_mismatch',
-                  `You asked for ${targetName} (${target.style} name) but the node is ${ch.name} (${nameStyle(peerHost)} name): connect to ${ch.name}.`
+                  'handshake_failed',
+                  `You asked for ${targetName} but the node at ${host}:${port} is ${ch.name}.`
                 )
               }
-              throw new AppError(
-                'handshake_failed',
-                `You asked for ${targetName} but the node at ${host}:${port} is ${ch.name}.`
+              checkPeerFlags(ch.name, ch.flags)
+              peer = { name: ch.name, flags: ch.flags, creation: ch.creation }
+              stage = 'ack'
+              socket.write(framed(buildChallengeReply(ch.challenge, ourChallenge, options.cookie)))
+            } else if (stage === 'ack') {
+              const got = parseAck(body)
+              if (!got.equals(digest(ourChallenge, options.cookie))) {
+                throw new AppError(
+                  'handshake_failed',
+                  `Node ${targetName} answered our challenge with a wrong digest: it does not share our cookie, or it is not an Erlang node.`
+                )
+              }
+              stage = 'done'
+              settled = true
+              clearTimeout(timer)
+              const rest = parser.drain()
+              resolve(
+                DistConnection.fromHandshake(
+                  socket,
+                  peer as NonNullable<typeof peer>,
+                  localName,
+                  creation,
+                  rest,
+                  options
+                )
               )
+              return
             }
-            checkPeerFlags(ch.name, ch.flags)
-            peer = { name: ch.name, flags: ch.flags, creation: ch.creation }
-            stage = 'ack'
-            socket.write(buildChallengeReply(ch.challenge, ourChallenge, options.cookie))
-          } else if (stage === 'ack') {
-            const got = parseAck(body)
-            if (!got.equals(digest(ourChallenge, options.cookie))) {
-              throw new AppError(
-                'handshake_failed',
-                `Node ${targetName} answered our challenge with a wrong digest: it does not share our cookie, or it is not an Erlang node.`
-              )
-            }
-            stage = 'done'
-            settled = true
-            clearTimeout(timer)
-            const rest = parser.drain()
-            resolve(
-              DistConnection.fromHandshake(
-                socket,
-                peer as NonNullable<typeof peer>,
-                localName,
-                creation,
-                rest,
-                options
-              )
-            )
-            return
           }
+        } catch (e) {
+          fail(
+            e instanceof AppError
+              ? e
+              : new AppError('handshake_failed', `Distribution handshake failed: ${String(e)}.`)
+          )
         }
-      } catch (e) {
+      })
+    }
+    route.openDist(host, port, timeoutMs, target.host).then(
+      (opened) => {
+        if (settled) {
+          opened.stream.destroy()
+          return
+        }
+        socket = opened.stream
+        localName = ownNodeName(target, opened.localAddress)
+        stage = 'status'
+        attach(opened.stream)
+        opened.stream.write(framed(buildSendName(OUR_FLAGS, creation, localName)))
+      },
+      (e: unknown) => {
+        if (e instanceof AppError) return fail(e)
+        const err = e as NodeJS.ErrnoException
         fail(
-          e instanceof AppError
-            ? e
-            : new AppError('handshake_failed', `Distribution handshake failed: ${String(e)}.`)
+          new AppError(
+            'handshake_failed',
+            `${where} (${err.code && err.code !== 'ETIMEDOUT' ? err.code : err.message}).`
+          )
         )
       }
-    })
+    )
   })
 }

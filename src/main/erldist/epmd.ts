@@ -1,5 +1,5 @@
-import { connect, type Socket } from 'node:net'
 import { AppError } from '../app-error'
+import { Route } from '../route/route'
 
 /** EPMD protocol (erts/epmd/src/epmd_srv.c). */
 export const EPMD_DEFAULT_PORT = 4369
@@ -13,7 +13,11 @@ export interface EpmdOptions {
   /** EPMD port; default `$ERL_EPMD_PORT` or 4369. */
   port?: number
   timeoutMs?: number
+  /** How to reach the host (default: direct TCP). The host is as seen from the route's far end. */
+  route?: Route
 }
+
+const directRoute = new Route()
 
 export interface NodePort {
   port: number
@@ -32,58 +36,78 @@ export interface EpmdNames {
 }
 
 export function epmdPort(options: EpmdOptions = {}): number {
-  return options.port ?? (Number(process.env.ERL_EPMD_PORT) || EPMD_DEFAULT_PORT)
+  return options.port ?? options.route?.epmdPort ?? (Number(process.env.ERL_EPMD_PORT) || EPMD_DEFAULT_PORT)
 }
 
-/** Sends one request and collects everything until EPMD closes the socket. */
+/** Sends one request and collects everything until EPMD closes the stream. */
 function request(host: string, body: Buffer, options: EpmdOptions): Promise<Buffer> {
   const port = epmdPort(options)
   const timeoutMs = options.timeoutMs ?? 5000
+  const route = options.route ?? directRoute
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let settled = false
-    const socket: Socket = connect({ host, port })
+    let destroy = (): void => undefined
     const fail = (why: string): void => {
       if (settled) return
       settled = true
-      socket.destroy()
+      clearTimeout(timer)
+      destroy()
       reject(
         new AppError(
           'epmd_unreachable',
-          `Could not reach EPMD at ${host}:${port} (${why}). Is an Erlang node running on ${host}, and is port ${port} reachable from here?`
+          `Could not reach EPMD at ${host}:${port}${route.through} (${why}). Is an Erlang node running on ${host}, and is port ${port} reachable from ${route.direct ? 'here' : 'the far end of the route'}?`
         )
       )
     }
     const timer = setTimeout(() => fail(`no answer within ${timeoutMs} ms`), timeoutMs)
-    socket.on('connect', () => {
-      const len = Buffer.alloc(2)
-      len.writeUInt16BE(body.length)
-      socket.write(Buffer.concat([len, body]))
-    })
-    let received = 0
-    socket.on('data', (d) => {
-      received += d.length
-      // EPMD's answers are a few KB; whatever streams more is not EPMD
-      if (received > MAX_EPMD_REPLY) {
-        clearTimeout(timer)
-        if (settled) return
-        settled = true
-        socket.destroy()
-        reject(notEpmd(host, port))
-        return
+    const whyOf = (e: NodeJS.ErrnoException): string =>
+      e.code === 'ENOTFOUND'
+        ? `the host name ${host} does not resolve`
+        : e.code && e.code !== 'ETIMEDOUT'
+          ? e.code
+          : e.message
+    route.openEpmd(host, port, timeoutMs).then(
+      ({ stream }) => {
+        if (settled) {
+          stream.destroy()
+          return
+        }
+        destroy = () => stream.destroy()
+        let received = 0
+        stream.on('data', (d: Buffer) => {
+          received += d.length
+          // EPMD's answers are a few KB; whatever streams more is not EPMD
+          if (received > MAX_EPMD_REPLY) {
+            clearTimeout(timer)
+            if (settled) return
+            settled = true
+            stream.destroy()
+            reject(notEpmd(host, port))
+            return
+          }
+          chunks.push(d)
+        })
+        stream.on('error', (e: NodeJS.ErrnoException) => fail(whyOf(e)))
+        stream.on('close', () => {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          resolve(Buffer.concat(chunks))
+        })
+        const len = Buffer.alloc(2)
+        len.writeUInt16BE(body.length)
+        stream.write(Buffer.concat([len, body]))
+      },
+      (e: unknown) => {
+        if (e instanceof AppError) {
+          if (settled) return
+          settled = true
+          clearTimeout(timer)
+          reject(e)
+        } else fail(whyOf(e as NodeJS.ErrnoException))
       }
-      chunks.push(d)
-    })
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      fail(e.code === 'ENOTFOUND' ? `the host name ${host} does not resolve` : (e.code ?? e.message))
-    })
-    socket.on('close', () => {
-      clearTimeout(timer)
-      if (settled) return
-      settled = true
-      resolve(Buffer.concat(chunks))
-    })
+    )
   })
 }
 

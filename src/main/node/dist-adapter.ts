@@ -37,8 +37,10 @@ function wrap(client: NodeClient): LiveClient {
 
 /** Wraps the distribution client into the collectors' LiveClient. */
 export function connectorFrom(connect: DistConnect = connectNode): Connector {
-  return async ({ node, cookie, timeoutMs, through }) =>
-    wrap(await connect({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}) }))
+  return async ({ node, cookie, timeoutMs, through, route, asker }) =>
+    wrap(
+      await connect({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}), route, asker })
+    )
 }
 
 /** The connector over the real distribution client. */

@@ -1,3 +1,5 @@
+import type { RouteSpec } from '../../shared/contract/route'
+import type { RouteAsker } from '../route/asker'
 import type { EVal } from './eval-value'
 
 /** A value passed as an `erl_eval` binding (or an rpc argument): numbers, atoms, binaries. */
@@ -31,6 +33,9 @@ export interface ConnectOptions {
   timeoutMs?: number
   /** Connect to this node of `node`'s cluster and run every call on `node` through it (erpc). */
   through?: string
+  /** How bytes reach the node; rebuilt on every connect (so a reconnect rebuilds SSH sessions). */
+  route?: RouteSpec
+  asker?: RouteAsker
 }
 
 export type Connector = (options: ConnectOptions) => Promise<LiveClient>

@@ -1,0 +1,132 @@
+/**
+ * How bytes reach a node: a route turns "host:port as seen from the far end" into a stream.
+ * Paths to keys and certificates cross IPC; their contents, passphrases and answers to prompts
+ * stay in main.
+ */
+
+/** One SSH hop, `[user@]host[:port]` (`ssh -J` order). */
+export interface SshHop {
+  user?: string
+  host: string
+  port?: number
+}
+
+export interface SshRoute {
+  /** In hop order; the node's host (and EPMD) is dialed from the last one. */
+  hops: SshHop[]
+  /** A private key file tried on every hop (after the agent). */
+  keyFile?: string
+  /** Default `~/.ssh/known_hosts`. */
+  knownHostsFile?: string
+  /** Default `~/.ssh/config`. */
+  configFile?: string
+  /** Accept (and record) a host key that known_hosts does not have yet; a changed key is always refused. */
+  acceptNew?: boolean
+}
+
+export interface TlsRoute {
+  caFile?: string
+  certFile?: string
+  keyFile?: string
+  /** The name the node's certificate must carry; default the host part of the node name. */
+  serverName?: string
+  /** Accept any server certificate. Loudly named on purpose: it removes the protection TLS gives. */
+  dangerouslySkipVerify?: boolean
+}
+
+export interface RouteSpec {
+  ssh?: SshRoute
+  /** OpenSSH ProxyCommand semantics: `%h` and `%p` are replaced, stdin/stdout is the stream. */
+  proxyCommand?: string
+  /** Dial this host instead of the node name's host (the name is still used in the handshake). */
+  address?: string
+  /** The node's distribution port: skip EPMD. */
+  distPort?: number
+  /** EPMD's port on the node's host (default 4369). */
+  epmdPort?: number
+  /** The node speaks TLS distribution (`-proto_dist inet_tls`). */
+  tls?: TlsRoute
+}
+
+/** A question main asks the person while building a route (the answer goes back on `route:answer`). */
+export type RouteQuestion =
+  | {
+      kind: 'host-key'
+      /** `host` or `[host]:port`, as known_hosts writes it. */
+      host: string
+      keyType: string
+      /** `SHA256:...` as `ssh-keygen -lf` prints it. */
+      fingerprint: string
+      knownHostsFile: string
+    }
+  | { kind: 'passphrase'; keyFile: string; retry: boolean }
+
+export interface RouteAskEvent {
+  askId: string
+  question: RouteQuestion
+}
+
+/** Accept / reject for a host key; the passphrase (or null to give up) for a key. */
+export type RouteAnswer =
+  { kind: 'host-key'; accept: boolean } | { kind: 'passphrase'; passphrase: string | null }
+
+export interface RouteApi {
+  'route:answer': (askId: string, answer: RouteAnswer) => void
+}
+
+export interface RouteEvents {
+  'route:ask': RouteAskEvent
+}
+
+export const routeRequestChannels: { readonly [K in keyof RouteApi]: true } = { 'route:answer': true }
+export const routeEventChannels: { readonly [K in keyof RouteEvents]: true } = { 'route:ask': true }
+
+export function formatHop(hop: SshHop): string {
+  const host = hop.host.includes(':') ? `[${hop.host}]` : hop.host
+  return `${hop.user ? `${hop.user}@` : ''}${host}${hop.port ? `:${hop.port}` : ''}`
+}
+
+/** `[user@]host[:port]`, IPv6 hosts in brackets (`[::1]:2222`); undefined when it is not one. */
+export function parseHop(text: string): SshHop | undefined {
+  const t = text.trim()
+  const at = t.lastIndexOf('@')
+  const user = at > 0 ? t.slice(0, at) : undefined
+  const rest = at >= 0 ? t.slice(at + 1) : t
+  let host: string
+  let portText: string | undefined
+  const br = /^\[([^\]]+)\](?::(\d+))?$/.exec(rest)
+  if (br) {
+    host = br[1]
+    portText = br[2]
+  } else if ((rest.match(/:/g) ?? []).length > 1) {
+    host = rest
+  } else {
+    const colon = rest.indexOf(':')
+    host = colon < 0 ? rest : rest.slice(0, colon)
+    portText = colon < 0 ? undefined : rest.slice(colon + 1)
+  }
+  if (host === '' || /[\s@/]/.test(host) || (user !== undefined && /\s/.test(user))) return undefined
+  if (portText !== undefined) {
+    const port = Number(portText)
+    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) return undefined
+    return { ...(user ? { user } : {}), host, port }
+  }
+  return { ...(user ? { user } : {}), host }
+}
+
+/** One line for the status bar and the CLI: `SSH a → b · TLS · port 4370`; `direct` when nothing is set. */
+export function describeRoute(spec: RouteSpec | undefined): string {
+  if (!spec) return 'direct'
+  const parts: string[] = []
+  if (spec.ssh && spec.ssh.hops.length > 0) parts.push(`SSH ${spec.ssh.hops.map(formatHop).join(' → ')}`)
+  if (spec.proxyCommand) parts.push(`proxy command ${spec.proxyCommand.trim().split(/\s+/)[0]}`)
+  if (spec.address) parts.push(`address ${spec.address}`)
+  if (spec.distPort) parts.push(`port ${spec.distPort}, no EPMD`)
+  if (spec.tls) parts.push(spec.tls.dangerouslySkipVerify ? 'TLS (NOT VERIFIED)' : 'TLS')
+  return parts.length > 0 ? parts.join(' · ') : 'direct'
+}
+
+/** True when the spec changes nothing from a direct connection. */
+export function isDirect(spec: RouteSpec | undefined): boolean {
+  return describeRoute(spec) === 'direct' && spec?.epmdPort === undefined
+}
