@@ -36,9 +36,18 @@ async function fitsSideways(page: Page): Promise<{ overflow: number; offenders: 
   return page.evaluate(() => {
     const ws = document.querySelector('main.workspace') as HTMLElement
     const right = ws.getBoundingClientRect().right
-    const offenders = [...ws.querySelectorAll<HTMLElement>('.panel, section, .toolbar, .gauge, table')]
-      .filter((el) => el.getBoundingClientRect().right > right + 1 && el.getClientRects().length > 0)
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`)
+    const name = (el: Element): string => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
+    const boxes = [...ws.querySelectorAll<HTMLElement>('.panel, section, .toolbar, .gauge, table')]
+    const offenders = [
+      // past the workspace's right edge
+      ...boxes
+        .filter((el) => el.getBoundingClientRect().right > right + 1 && el.getClientRects().length > 0)
+        .map(name),
+      // content spilling out of its panel (a box that does not scroll its overflow)
+      ...boxes
+        .filter((el) => getComputedStyle(el).overflowX === 'visible' && el.scrollWidth > el.clientWidth + 1)
+        .map((el) => `${name(el)} spills`)
+    ]
     return { overflow: ws.scrollWidth - ws.clientWidth, offenders }
   })
 }
