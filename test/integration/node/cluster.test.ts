@@ -100,6 +100,32 @@ describe('a cluster through one node', () => {
     expect(reading.entryReductions).toBeGreaterThan(0)
   })
 
+  it('lists hidden nodes only on request, never erlscope itself', async () => {
+    const hidden = await startNode({
+      cookie: cluster.cookie,
+      args: ['-hidden'],
+      bootEval: `true = net_kernel:connect_node('${cluster.entry.name}')`
+    })
+    try {
+      const deadline = Date.now() + 30_000
+      let seen = await readCluster(entry, { hidden: true })
+      while (!seen.members.some((m) => m.node === hidden.name) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200))
+        seen = await readCluster(entry, { hidden: true })
+      }
+      expect(seen.members.find((m) => m.node === hidden.name)).toMatchObject({
+        visibility: 'hidden',
+        up: true
+      })
+      expect(seen.members.map((m) => m.node)).not.toContain(entry.localName)
+      expect(seen.members.filter((m) => m.up)).toHaveLength(cluster.all.length + 1)
+      const plain = await readCluster(entry)
+      expect(plain.members.map((m) => m.node)).not.toContain(hidden.name)
+    } finally {
+      await hidden.stop()
+    }
+  })
+
   it('erlscope cluster --json prints each node with the documented keys', async () => {
     const [cmd] = makeClusterCommands(connector)
     const r = await cli(cmd, [cluster.entry.name, '--cookie', cluster.cookie, '--json'])
