@@ -13,6 +13,7 @@ import { windowOptions } from './window-options'
 const rendererDevUrl = process.env.ELECTRON_RENDERER_URL
 const rendererFile = join(__dirname, '../renderer/index.html')
 const preloadFile = join(__dirname, '../preload/index.cjs')
+const iconFile = join(__dirname, '../../resources/icon/icon.png')
 
 let mainWindow: BrowserWindow | null = null
 let services: Services | null = null
@@ -32,7 +33,7 @@ async function pickDumpFile(): Promise<string | null> {
     title: 'Open crash dump',
     properties: ['openFile' as const],
     filters: [
-      { name: 'Erlang crash dumps', extensions: ['dump', 'txt'] },
+      { name: 'Erlang crash dumps', extensions: ['dump', 'txt', 'gz', 'zst', 'xz'] },
       { name: 'All files', extensions: ['*'] }
     ]
   }
@@ -94,7 +95,9 @@ function buildMenu(): void {
 }
 
 function createWindow(): void {
-  mainWindow = new BrowserWindow(windowOptions(preloadFile, nativeTheme.shouldUseDarkColors))
+  mainWindow = new BrowserWindow(
+    windowOptions(preloadFile, nativeTheme.shouldUseDarkColors, existsSync(iconFile) ? iconFile : undefined)
+  )
   const contents = mainWindow.webContents
   contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   contents.on('will-navigate', (event) => event.preventDefault())
@@ -103,7 +106,7 @@ function createWindow(): void {
   mainWindow.on('closed', () => (mainWindow = null))
   if (rendererDevUrl && !app.isPackaged) void mainWindow.loadURL(rendererDevUrl)
   else void mainWindow.loadFile(rendererFile)
-  const dumpArg = process.argv.slice(1).find((arg) => arg.endsWith('.dump') && existsSync(arg))
+  const dumpArg = process.argv.slice(1).find((arg) => /\.dump(\.(gz|zst|xz))?$/.test(arg) && existsSync(arg))
   if (dumpArg) {
     services?.grantDumpPath(dumpArg)
     contents.once('did-finish-load', () => emit('app:open-dump', { path: dumpArg }))

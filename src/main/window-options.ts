@@ -1,8 +1,14 @@
 import type { BrowserWindowConstructorOptions } from 'electron'
 
 /** The renderer runs sandboxed, isolated, with no Node: everything goes through the preload bridge. */
-export function windowOptions(preloadPath: string, dark: boolean): BrowserWindowConstructorOptions {
+export function windowOptions(
+  preloadPath: string,
+  dark: boolean,
+  /** The app icon (resources/icon/icon.png, 512x512); macOS takes the bundle's icon instead. */
+  iconPath?: string
+): BrowserWindowConstructorOptions {
   return {
+    ...(iconPath ? { icon: iconPath } : {}),
     width: 1440,
     height: 900,
     minWidth: 980,

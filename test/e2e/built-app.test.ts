@@ -44,6 +44,12 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
       webSecurity: true
     })
     expect(prefs.preload).toBe(preloadFile)
+    // the window icon: the 512x512 PNG rendered from resources/icon/icon.svg
+    const icon = String((record.windows[0] as { icon?: string }).icon)
+    expect(icon).toBe(join(repoRoot, 'resources/icon/icon.png'))
+    const png = readFileSync(icon)
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([512, 512])
     expect(existsSync(String(prefs.preload))).toBe(true)
     expect([...record.handled].sort()).toEqual([...requestChannels].sort())
     // the preload's report of a dropped file's path, heard apart from the bridge's channels
