@@ -150,7 +150,7 @@ export async function writeDecompressed(
             'not_a_dump',
             `${name} is ${what}-compressed but ends before any of its data could be decompressed: the file is cut.`
           )
-        return { bytes: written, cut: `the ${what} data ends early (the compressed file is cut)` }
+        return { bytes: written, cut: `the ${what} data ends early` }
       }
       const detail = error instanceof Error ? error.message : String(error)
       if (written === 0)
