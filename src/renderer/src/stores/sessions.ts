@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { ConnectRequest, MemorySample, SessionInfo } from '@shared/contract/node'
 import { call, on } from '@renderer/api'
+import { useLiveCacheStore } from './live-cache'
 
 /** The renderer keeps at most this many samples per session for charts (24 h at 1 s). */
 const MAX_SAMPLES = 86_400
@@ -41,6 +42,7 @@ export const useSessionsStore = defineStore('sessions', () => {
     sessions.value = sessions.value.filter((s) => s.sessionId !== sessionId)
     history.value.delete(sessionId)
     triggerRef(history)
+    useLiveCacheStore().forget(sessionId)
     if (activeId.value === sessionId) activeId.value = sessions.value[0]?.sessionId ?? null
   }
 
