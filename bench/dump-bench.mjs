@@ -51,16 +51,45 @@ function generate(name, procs, listLen) {
   return file
 }
 
+/** Wall time and maxRSS of one command; its stdout is kept (`out`) so the bench can check it. */
 function timed(cmd, argv, opts = {}) {
   const r = spawnSync('/usr/bin/time', ['-f', '@@TIME %e %M', cmd, ...argv], {
     encoding: 'utf8',
     maxBuffer: 1 << 30,
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
     ...opts
   })
   const m = /@@TIME ([\d.]+) (\d+)/.exec(r.stderr ?? '')
   if (!m || r.status !== 0) throw new Error(`${cmd} ${argv.join(' ')} failed: ${r.stderr?.slice(-500)}`)
-  return { s: Number(m[1]), rssMb: Number(m[2]) / 1024 }
+  return { s: Number(m[1]), rssMb: Number(m[2]) / 1024, out: r.stdout }
+}
+
+/**
+ * A fast wrong answer is no result: the report and the process list must describe the dump that
+ * was generated (its slogan, every spawned process with its one message), and the cached run
+ * must print exactly what the cold run printed.
+ */
+function checkOutputs(procs, cold, cached) {
+  const fail = (what) => {
+    throw new Error(`dump-bench: wrong output: ${what}`)
+  }
+  const report = JSON.parse(cold.report)
+  const rows = JSON.parse(cold.processes)
+  if (report.slogan !== `erlscope bench: ${procs} processes`) fail(`slogan ${JSON.stringify(report.slogan)}`)
+  if (report.truncated !== null) fail('the report says the dump is truncated')
+  if (report.counts.processes < procs)
+    fail(`${report.counts.processes} processes, fewer than the ${procs} spawned`)
+  if (rows.length !== report.counts.processes)
+    fail(`processes --json lists ${rows.length} rows, the report counts ${report.counts.processes}`)
+  const withMessage = rows.filter((r) => r.messageQueueLength === 1 && r.state === 'Waiting').length
+  if (withMessage < procs)
+    fail(`${withMessage} waiting processes with one message, expected at least ${procs}`)
+  if (new Set(rows.map((r) => r.pid)).size !== rows.length) fail('a pid is listed twice')
+  if (report.topProcessesByMemory.length === 0) fail('no top processes by memory')
+  if (cached.report !== cold.report) fail('the report read through the index cache differs from the cold one')
+  if (cached.processes !== cold.processes)
+    fail('processes --json through the index cache differs from the cold one')
+  console.log(`  output checked: ${rows.length} processes, ${withMessage} with their message, cached == cold`)
 }
 
 function reconScript() {
@@ -75,7 +104,7 @@ function reconScript() {
 
 const SCAN = `const fs=require('fs');const fd=fs.openSync(process.argv[1],'r');const b=Buffer.allocUnsafe(8<<20);const nl=Buffer.from('\\n=');let pos=0,n=0,r;while((r=fs.readSync(fd,b,0,b.length,pos))>0){const c=b.subarray(0,r);let i=0;while((i=c.indexOf(nl,i))!==-1){n++;i+=2}pos+=r}console.log(n)`
 
-function bench(file) {
+function bench(file, procs) {
   const size = statSync(file).size
   console.log(`\n== ${file} (${(size / 1e6).toFixed(0)} MB)`)
   // warm the page cache so every tool reads from memory
@@ -89,8 +118,8 @@ function bench(file) {
   }
   // cold: every command indexes the dump
   const rep = timed('node', [cli, 'report', file, '--json', '--no-cache'], { env })
-  const procs = timed('node', [cli, 'processes', file, '--json', '--no-cache'], { env })
-  const cold = { s: rep.s + procs.s, rssMb: Math.max(rep.rssMb, procs.rssMb) }
+  const procs1 = timed('node', [cli, 'processes', file, '--json', '--no-cache'], { env })
+  const cold = { s: rep.s + procs1.s, rssMb: Math.max(rep.rssMb, procs1.rssMb) }
   if (entries().length !== 0) throw new Error('--no-cache wrote a cache entry')
   // user flow: empty cache folder, report (indexes, writes the cache), then processes (reuses it)
   const rep1 = timed('node', [cli, 'report', file, '--json'], { env })
@@ -99,6 +128,7 @@ function bench(file) {
   const procs2 = timed('node', [cli, 'processes', file, '--json'], { env })
   const flow = { s: rep1.s + procs2.s, rssMb: Math.max(rep1.rssMb, procs2.rssMb) }
   rmSync(cacheRoot, { recursive: true, force: true })
+  checkOutputs(procs, { report: rep.out, processes: procs1.out }, { report: rep1.out, processes: procs2.out })
   if (written.length !== 1)
     console.log(
       `  !! the report wrote ${written.length} cache entries (expected 1): the user flow is not what it claims`
@@ -106,7 +136,7 @@ function bench(file) {
   const rows = [
     ['bare byte scan (node)', scan],
     ['erlscope report --no-cache', rep],
-    ['erlscope processes --json --no-cache', procs],
+    ['erlscope processes --json --no-cache', procs1],
     ['erlscope report + processes, cold', cold],
     ['erlscope report (indexes, writes cache)', rep1],
     ['erlscope processes --json (cached index)', procs2],
@@ -145,7 +175,7 @@ function bench(file) {
       `                                memory ${ratio(cold.rssMb, cdv.rssMb)} (cold), ${ratio(flow.rssMb, cdv.rssMb)} (flow) of its maxRSS (target < 0.25)`
     )
     console.log(
-      `  same task (index + full process list): erlscope processes --no-cache ${ratio(cdv.s, procs.s)}x faster than crashdump_viewer`
+      `  same task (index + full process list): erlscope processes --no-cache ${ratio(cdv.s, procs1.s)}x faster than crashdump_viewer`
     )
   }
   if (recon) {
@@ -156,9 +186,14 @@ function bench(file) {
       `  erlscope vs recon script:     cold ${ratio(recon.s, cold.s)}x, user flow ${ratio(recon.s, flow.s)}x faster (target >= 3x: cold ${verdict(recon.s >= 3 * cold.s)}, flow ${verdict(recon.s >= 3 * flow.s)})`
     )
   }
-  return { file, size, cacheEntryMb: entryMb, rows: Object.fromEntries(rows.map(([n, r]) => [n, r])) }
+  return {
+    file,
+    size,
+    cacheEntryMb: entryMb,
+    rows: Object.fromEntries(rows.map(([n, r]) => [n, { s: r.s, rssMb: r.rssMb }]))
+  }
 }
 
-const out = [bench(generate('dump-100k', 100_000, 60))]
-if (args.has('--1m')) out.push(bench(generate('dump-1m', 1_000_000, 10)))
+const out = [bench(generate('dump-100k', 100_000, 60), 100_000)]
+if (args.has('--1m')) out.push(bench(generate('dump-1m', 1_000_000, 10), 1_000_000))
 writeFileSync(join(results, 'dump-bench.json'), JSON.stringify(out, null, 2))
