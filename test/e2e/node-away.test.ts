@@ -65,6 +65,7 @@ describe('views that keep their data and say so when the node goes away and come
     await drawer.locator('[data-tab=stack]').click()
     await drawer.locator('[data-testid=drawer-exited]').waitFor({ timeout: 30_000 })
     expect(await stamp.innerText()).toMatch(/found gone at \d\d:\d\d:\d\d; figures as of \d\d:\d\d:\d\d/)
+    expect(await drawer.locator('header .sub').innerText()).toContain('exited (was waiting)')
     // the last figures stay readable under the "exited" mark
     await drawer.locator('[data-tab=info]').click()
     expect(await drawer.locator('dl').innerText()).toContain(VICTIM)
