@@ -77,10 +77,12 @@ export function portRow(v: EVal): PortRow {
   const dist = isAtom(distNode) && distNode.name !== 'undefined' ? distNode.name : null
   const spawned = typeof osPid === 'number'
   const inet = st.size > 0 || driver.endsWith('_inet')
+  // open_port({fd, In, Out}) names its port "In/Out"
+  const fd = /^\d+\/\d+$/.test(driver)
   return {
     port: text(port),
-    kind: dist !== null ? 'dist' : spawned ? 'spawn' : driver,
-    detail: dist ?? (spawned ? driver : null),
+    kind: dist !== null ? 'dist' : spawned ? 'spawn' : fd ? 'fd' : driver,
+    detail: dist ?? (spawned || fd ? driver : null),
     owner: owner(own),
     queueBytes: numOrNull(queue) ?? 0,
     memoryBytes: numOrNull(mem) ?? 0,

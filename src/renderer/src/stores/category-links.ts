@@ -1,0 +1,106 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { EtsSortKey, PortSortKey } from '@shared/contract/categories'
+import type { MemoryCategory, ProcessSortKey } from '@shared/contract/node'
+import { useUiStore } from './ui'
+
+/** The Memory tab's sub-views: the chart, then one view per category's culprits. */
+export type MemorySubView = 'chart' | 'ets' | 'ports' | 'binaries' | 'atoms' | 'churn'
+
+export const memorySubViews: { id: MemorySubView; label: string }[] = [
+  { id: 'chart', label: 'Over time' },
+  { id: 'ets', label: 'ETS' },
+  { id: 'ports', label: 'Ports & sockets' },
+  { id: 'binaries', label: 'Binaries' },
+  { id: 'atoms', label: 'Atoms & code' },
+  { id: 'churn', label: 'Churn' }
+]
+
+/** Where each `erlang:memory()` category's culprits are explained. */
+export const categoryView: Record<
+  MemoryCategory,
+  { view: MemorySubView | 'processes' | 'allocators'; label: string } | null
+> = {
+  total: null,
+  processes: { view: 'processes', label: 'Processes by memory' },
+  processes_used: { view: 'processes', label: 'Processes by memory' },
+  system: { view: 'ports', label: 'Ports & sockets' },
+  atom: { view: 'atoms', label: 'Atoms' },
+  atom_used: { view: 'atoms', label: 'Atoms' },
+  binary: { view: 'binaries', label: 'Binary holders & leak check' },
+  code: { view: 'atoms', label: 'Loaded modules' },
+  ets: { view: 'ets', label: 'ETS tables by memory' }
+}
+
+/**
+ * Links from a memory category to the view that explains it, and requests one view makes of
+ * another (open Processes filtered on an owner's pid, sorted by growth ...); the view opened
+ * takes the request once.
+ */
+export const useCategoryLinksStore = defineStore('category-links', () => {
+  const ui = useUiStore()
+  const sub = ref<MemorySubView>('chart')
+  const etsSort = ref<EtsSortKey | null>(null)
+  const portSort = ref<PortSortKey | null>(null)
+  const processRequest = ref<{ sortBy?: ProcessSortKey; filter?: string } | null>(null)
+  /** Atom counts read by the Atoms view, per session, for its growth rate (at most 720 kept). */
+  const atomSeries = ref<Record<string, { t: number; count: number }[]>>({})
+
+  function recordAtoms(sessionId: string, t: number, count: number): void {
+    const list = atomSeries.value[sessionId] ?? []
+    atomSeries.value = { ...atomSeries.value, [sessionId]: [...list, { t, count }].slice(-720) }
+  }
+
+  function showProcesses(req: { sortBy?: ProcessSortKey; filter?: string }): void {
+    processRequest.value = req
+    ui.showTab('processes')
+  }
+
+  /** The ETS and Ports views take the ranking a link asked for once, when they open. */
+  function takeEtsSort(): EtsSortKey | null {
+    const v = etsSort.value
+    etsSort.value = null
+    return v
+  }
+  function takePortSort(): PortSortKey | null {
+    const v = portSort.value
+    portSort.value = null
+    return v
+  }
+
+  /** The Processes view takes the pending request once, when it opens. */
+  function takeProcessRequest(): { sortBy?: ProcessSortKey; filter?: string } | null {
+    const req = processRequest.value
+    processRequest.value = null
+    return req
+  }
+
+  /** Opens the view explaining `category`; a growing category opens it sorted by growth. */
+  function explain(category: MemoryCategory, growing: boolean): void {
+    const target = categoryView[category]
+    if (!target) return
+    if (target.view === 'processes') {
+      showProcesses({ sortBy: growing ? 'growth' : 'memory' })
+      return
+    }
+    if (target.view === 'allocators') {
+      ui.showTab('allocators')
+      return
+    }
+    if (target.view === 'ets') etsSort.value = growing ? 'growth' : 'memory'
+    if (target.view === 'ports') portSort.value = growing ? 'growth' : 'queue'
+    sub.value = target.view
+    ui.showTab('memory')
+  }
+
+  return {
+    sub,
+    takeEtsSort,
+    takePortSort,
+    takeProcessRequest,
+    atomSeries,
+    recordAtoms,
+    explain,
+    showProcesses
+  }
+})
