@@ -8,6 +8,7 @@ import type { SecretStore } from './store/secrets'
 import { createDumpHandlers } from './crashdump/handlers'
 import { vettedUrl } from './external-links'
 import { createNodeHandlers } from './node/handlers'
+import type { RouteEnv } from './route/route'
 import { APP_VERSION } from './version'
 
 /** What the host (Electron, or the browser test harness) gives the services. */
@@ -26,6 +27,8 @@ export interface ServiceEnv {
    * Electron); absent: every question is answered no.
    */
   askUser?: AskUser
+  /** Where routes read SSH_AUTH_SOCK and ~/.ssh (tests pass a home of their own); default this process's. */
+  routeEnv?: RouteEnv
   /** The sample dump (default: resources/sample-dump/ of the app). */
   sampleDumpPath?: string
   /** Opens a vetted https URL in the system browser; absent where there is none. */
@@ -77,7 +80,8 @@ export function createServices(env: ServiceEnv): Services {
     emit: env.emit,
     userDataDir: env.userDataDir,
     secrets: env.secrets,
-    askUser: env.askUser
+    askUser: env.askUser,
+    routeEnv: env.routeEnv
   })
   const dump = createDumpHandlers({
     sampleDumpPath: env.sampleDumpPath ?? defaultSampleDumpPath(),

@@ -2,16 +2,18 @@ import type { AppApi, AppEvents } from './contract/app'
 import type { ClusterApi, ClusterEvents } from './contract/cluster'
 import type { DumpApi, DumpEvents } from './contract/dump'
 import type { NodeApi, NodeEvents } from './contract/node'
+import type { RouteApi, RouteEvents } from './contract/route'
 import type { Reply } from './errors'
 import { appEventChannels, appRequestChannels } from './contract/app'
 import { clusterEventChannels, clusterRequestChannels } from './contract/cluster'
 import { dumpEventChannels, dumpRequestChannels } from './contract/dump'
 import { nodeEventChannels, nodeRequestChannels } from './contract/node'
+import { routeEventChannels, routeRequestChannels } from './contract/route'
 
 /** Request channels: each is a function type from the renderer's arguments to main's value. */
-export type Api = AppApi & NodeApi & DumpApi & ClusterApi
+export type Api = AppApi & NodeApi & DumpApi & ClusterApi & RouteApi
 /** Event channels (main -> renderer): each maps to its payload type. */
-export type Events = AppEvents & NodeEvents & DumpEvents & ClusterEvents
+export type Events = AppEvents & NodeEvents & DumpEvents & ClusterEvents & RouteEvents
 
 export type Channel = keyof Api
 export type EventChannel = keyof Events
@@ -44,7 +46,8 @@ export const requestChannels = Object.freeze(
     ...appRequestChannels,
     ...nodeRequestChannels,
     ...dumpRequestChannels,
-    ...clusterRequestChannels
+    ...clusterRequestChannels,
+    ...routeRequestChannels
   }) as Channel[]
 )
 export const eventChannels = Object.freeze(
@@ -52,7 +55,8 @@ export const eventChannels = Object.freeze(
     ...appEventChannels,
     ...nodeEventChannels,
     ...dumpEventChannels,
-    ...clusterEventChannels
+    ...clusterEventChannels,
+    ...routeEventChannels
   }) as EventChannel[]
 )
 

@@ -37,9 +37,17 @@ function wrap(client: NodeClient): LiveClient {
 
 /** Wraps the distribution client into the collectors' LiveClient. */
 export function connectorFrom(connect: DistConnect = connectNode): Connector {
-  return async ({ node, cookie, timeoutMs, through, route, asker }) =>
+  return async ({ node, cookie, timeoutMs, through, route, asker, routeEnv }) =>
     wrap(
-      await connect({ node, cookie, timeoutMs, ...(through !== undefined ? { through } : {}), route, asker })
+      await connect({
+        node,
+        cookie,
+        timeoutMs,
+        ...(through !== undefined ? { through } : {}),
+        route,
+        asker,
+        routeEnv
+      })
     )
 }
 

@@ -1,6 +1,7 @@
 import type { Emit, HandlersOf } from '../../shared/api'
 import type { ClusterApi } from '../../shared/contract/cluster'
 import type { NodeApi, SessionInfo } from '../../shared/contract/node'
+import type { RouteApi } from '../../shared/contract/route'
 import { AppError } from '../app-error'
 import { ConnectionStore, validInterval } from '../store/connections'
 import type { SecretStore } from '../store/secrets'
@@ -15,6 +16,10 @@ import { epmdNames } from '../erldist/epmd'
 import { parseNodeName, shortHostname } from '../erldist/node-name'
 import type { Connector } from './live-client'
 import { Session } from './session'
+import { guiAsker } from '../route/gui-asker'
+import { PassphrasePrompts } from '../route/passphrase-prompts'
+import { routeSpecFromWindow } from '../route/spec-check'
+import type { RouteEnv } from '../route/route'
 
 export interface NodeHandlerEnv {
   emit: Emit
@@ -32,12 +37,14 @@ export interface NodeHandlerEnv {
   scanIntervalMs?: number
   /** Asks the user (a native dialog in Electron); absent: every question is answered no. */
   askUser?: AskUser
+  /** Where routes read SSH_AUTH_SOCK and ~/.ssh (tests pass their own home). */
+  routeEnv?: RouteEnv
   /** ~/.erlang.cookie (tests pass their own). */
   readDefaultCookie?: () => string | undefined
 }
 
 export interface NodeHandlers {
-  handlers: HandlersOf<NodeApi & ClusterApi>
+  handlers: HandlersOf<NodeApi & ClusterApi & RouteApi>
   dispose(): Promise<void>
 }
 
@@ -54,6 +61,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
   const cookies = new CookieChooser(store, ask, env.readDefaultCookie)
   const connector = env.connector ?? connectorFrom(env.connect)
   const sessions = new Map<string, Session>()
+  const prompts = new PassphrasePrompts(env.emit)
 
   const session = (id: unknown): Session => {
     const s = sessions.get(sessionIdOf(id))
@@ -74,6 +82,9 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         node,
         cookie: route.cookie,
         through: route.through,
+        route: route.route,
+        asker: route.asker,
+        routeEnv: env.routeEnv,
         intervalMs: entry.intervalMs,
         connect: connector,
         emit: env.emit,
@@ -84,7 +95,8 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     }
   })
 
-  const handlers: HandlersOf<NodeApi & ClusterApi> = {
+  const handlers: HandlersOf<NodeApi & ClusterApi & RouteApi> = {
+    'route:answer': async (askId, answer) => prompts.answer(askId, answer),
     'epmd:names': async (host) => {
       const h = typeof host === 'string' && host.trim() !== '' ? host.trim() : 'localhost'
       const nodeHost = h === 'localhost' || h === '127.0.0.1' ? shortHostname() : h
@@ -102,11 +114,15 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
       const cookie = await cookies.cookieFor(node, typed, req.savedId)
       const saved = req.savedId === undefined ? undefined : store.get(req.savedId)
       const intervalMs = validInterval(req.intervalMs ?? saved?.intervalMs)
+      const route = req.route !== undefined ? routeSpecFromWindow(req.route) : saved?.route
       const s = await Session.open({
         node,
         cookie,
         intervalMs,
         savedId: saved?.id,
+        route,
+        asker: guiAsker(ask, prompts),
+        routeEnv: env.routeEnv,
         connect: connector,
         emit: env.emit,
         backoffMs: env.backoffMs,
@@ -184,6 +200,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     async dispose() {
       const all = [...sessions.values()]
       sessions.clear()
+      prompts.cancelAll()
       cluster.dispose()
       await Promise.all(all.map((s) => s.close()))
     }

@@ -1,5 +1,6 @@
 import type { RouteSpec } from '../../shared/contract/route'
 import type { RouteAsker } from '../route/asker'
+import type { RouteEnv } from '../route/route'
 import type { EVal } from './eval-value'
 
 /** A value passed as an `erl_eval` binding (or an rpc argument): numbers, atoms, binaries. */
@@ -36,6 +37,8 @@ export interface ConnectOptions {
   /** How bytes reach the node; rebuilt on every connect (so a reconnect rebuilds SSH sessions). */
   route?: RouteSpec
   asker?: RouteAsker
+  /** Where the route reads SSH_AUTH_SOCK and ~/.ssh (tests); default this process's. */
+  routeEnv?: Omit<RouteEnv, 'asker'>
 }
 
 export type Connector = (options: ConnectOptions) => Promise<LiveClient>

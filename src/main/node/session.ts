@@ -1,3 +1,6 @@
+import { describeRoute, isDirect, type RouteSpec } from '../../shared/contract/route'
+import type { RouteAsker } from '../route/asker'
+import type { RouteEnv } from '../route/route'
 import { randomUUID } from 'node:crypto'
 import type { Emit } from '../../shared/api'
 import type {
@@ -34,6 +37,11 @@ export interface SessionOptions {
   allocatorIntervalMs?: number
   /** Least rest the node gets between two scans (the scan gate's interval), ms. */
   scanIntervalMs?: number
+  /** How bytes reach the node; every (re)connect builds it anew (new SSH sessions). */
+  route?: RouteSpec
+  /** Answers the route's questions (host keys, passphrases); kept for the reconnects. */
+  asker?: RouteAsker
+  routeEnv?: RouteEnv
 }
 
 /** Uptime may look this much shorter than expected (clock steps, slow replies) without meaning a restart. */
@@ -111,8 +119,13 @@ export class Session {
    * How to reach another member of this node's cluster: through the same entry node this session
    * uses (its own node when it is direct), with the same cookie. Main only: never crosses IPC.
    */
-  memberRoute(): { cookie: string; through: string } {
-    return { cookie: this.opts.cookie, through: this.opts.through ?? this.opts.node }
+  memberRoute(): { cookie: string; through: string; route?: RouteSpec; asker?: RouteAsker } {
+    return {
+      cookie: this.opts.cookie,
+      through: this.opts.through ?? this.opts.node,
+      ...(this.opts.route ? { route: this.opts.route } : {}),
+      ...(this.opts.asker ? { asker: this.opts.asker } : {})
+    }
   }
 
   info(): SessionInfo {
@@ -129,7 +142,8 @@ export class Session {
       connectedAt: this.connectedAt,
       ...(this.lastError ? { error: this.lastError } : {}),
       incarnation: this.incarnation,
-      ...(this.lostAt !== undefined ? { lostAt: this.lostAt } : {})
+      ...(this.lostAt !== undefined ? { lostAt: this.lostAt } : {}),
+      ...(isDirect(this.opts.route) ? {} : { route: describeRoute(this.opts.route) })
     }
   }
 
@@ -150,7 +164,10 @@ export class Session {
       node: this.opts.node,
       cookie: this.opts.cookie,
       timeoutMs: this.opts.connectTimeoutMs ?? 10_000,
-      ...(this.opts.through ? { through: this.opts.through } : {})
+      ...(this.opts.through ? { through: this.opts.through } : {}),
+      ...(this.opts.route ? { route: this.opts.route } : {}),
+      ...(this.opts.asker ? { asker: this.opts.asker } : {}),
+      ...(this.opts.routeEnv ? { routeEnv: this.opts.routeEnv } : {})
     })
     if (gen !== this.generation || this.state === 'closed') {
       await client.close().catch(() => undefined)

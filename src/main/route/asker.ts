@@ -1,14 +1,27 @@
-import type { RouteQuestion } from '../../shared/contract/route'
+export interface HostKeyQuestion {
+  /** `host` or `[host]:port`, as known_hosts writes it. */
+  host: string
+  keyType: string
+  /** `SHA256:...` as `ssh-keygen -lf` prints it. */
+  fingerprint: string
+  knownHostsFile: string
+}
+
+export interface PassphraseQuestion {
+  keyFile: string
+  /** The previous answer was wrong. */
+  retry: boolean
+}
 
 /**
- * Questions a route asks while it is being built: the GUI shows them (main's `route:ask` event),
- * the CLI prompts on the terminal or refuses.
+ * Questions a route asks while it is being built. The GUI asks host keys in a native dialog and
+ * passphrases in the window; the CLI prompts on the terminal, and refuses unknown host keys.
  */
 export interface RouteAsker {
   /** Whether to trust a host key that known_hosts does not have; true records it there. */
-  hostKey(q: Extract<RouteQuestion, { kind: 'host-key' }>): Promise<boolean>
+  hostKey(q: HostKeyQuestion): Promise<boolean>
   /** The passphrase of an encrypted key file, or null to skip the key. */
-  passphrase(q: Extract<RouteQuestion, { kind: 'passphrase' }>): Promise<string | null>
+  passphrase(q: PassphraseQuestion): Promise<string | null>
 }
 
 /** Asks nothing: unknown host keys are refused, encrypted keys skipped. */

@@ -28,7 +28,7 @@ export async function loadKey(file: string, asker: RouteAsker, required: boolean
     throw new AppError('invalid_request', `${file} is not a private key ssh understands (${first.message}).`)
   }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const pass = await asker.passphrase({ kind: 'passphrase', keyFile: file, retry: attempt > 0 })
+    const pass = await asker.passphrase({ keyFile: file, retry: attempt > 0 })
     if (pass === null) return null
     const parsed = utils.parseKey(data, pass)
     if (!(parsed instanceof Error)) return Array.isArray(parsed) ? parsed[0] : parsed

@@ -172,7 +172,6 @@ export class SshTransport implements StreamTransport {
         }
         o.asker
           .hostKey({
-            kind: 'host-key',
             host: name,
             keyType: type,
             fingerprint: fp,

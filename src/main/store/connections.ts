@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { SaveConnectionInput, SavedConnection } from '../../shared/contract/node'
+import type { RouteSpec } from '../../shared/contract/route'
 import { AppError } from '../app-error'
+import { routeSpecFromWindow } from '../route/spec-check'
 import type { SecretStore } from './secrets'
 
 export const CONNECTIONS_FILE = 'connections.json'
@@ -18,6 +20,8 @@ interface StoredConnection {
   node: string
   intervalMs: number
   cookie?: StoredCookie
+  /** Paths and names only: key contents and passphrases are never stored. */
+  route?: RouteSpec
   lastUsedAt: number | null
   createdAt: number
 }
@@ -97,6 +101,7 @@ export class ConnectionStore {
       intervalMs: c.intervalMs,
       hasCookie: c.cookie !== undefined,
       cookiePlaintext: c.cookie !== undefined && 'plaintext' in c.cookie,
+      ...(c.route ? { route: c.route } : {}),
       lastUsedAt: c.lastUsedAt,
       createdAt: c.createdAt
     }
@@ -140,11 +145,13 @@ export class ConnectionStore {
     if (input.cookie === '') cookie = undefined
     else if (input.cookie !== undefined)
       cookie = this.sealCookie(input.cookie, options.plaintextAllowed === true)
+    const route = input.route === undefined ? existing?.route : routeSpecFromWindow(input.route)
     if (existing) {
       existing.name = name || node
       existing.node = node
       existing.intervalMs = intervalMs
       existing.cookie = cookie
+      existing.route = route
       this.persist()
       return this.view(existing)
     }
@@ -154,6 +161,7 @@ export class ConnectionStore {
       node,
       intervalMs,
       cookie,
+      ...(route ? { route } : {}),
       lastUsedAt: null,
       createdAt: this.now()
     }

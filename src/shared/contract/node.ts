@@ -6,6 +6,7 @@
  */
 
 import { categoriesRequestChannels, type CategoriesApi } from './categories'
+import type { RouteSpec } from './route'
 
 /** `erlang:memory()` categories, in this order everywhere (history columns, charts). */
 export const memoryCategories = [
@@ -38,6 +39,8 @@ export interface ConnectRequest {
   savedId?: string
   /** Sampling interval in ms (default 1000, at least 200). */
   intervalMs?: number
+  /** How bytes reach the node (SSH hops, proxy command, TLS, port); default the saved one, else direct. */
+  route?: RouteSpec
 }
 
 export type SessionState = 'connected' | 'reconnecting' | 'closed'
@@ -61,6 +64,8 @@ export interface SessionInfo {
   incarnation: number
   /** When the link was lost (ms since epoch), while reconnecting. */
   lostAt?: number
+  /** How the bytes travel, in one line (`SSH a → b · TLS`); absent for a direct connection. */
+  route?: string
 }
 
 /** A count against its limit; `warn` when above 80 % of the limit. */
@@ -308,6 +313,8 @@ export interface SavedConnection {
   hasCookie: boolean
   /** The stored cookie is not encrypted (the user agreed to plaintext). */
   cookiePlaintext: boolean
+  /** The saved route (paths to keys and certificates only; never their contents or passphrases). */
+  route?: RouteSpec
   lastUsedAt: number | null
   createdAt: number
 }
@@ -323,6 +330,8 @@ export interface SaveConnectionInput {
    */
   cookie?: string
   intervalMs?: number
+  /** Omitted on update: keep the stored route. `{}`: direct. */
+  route?: RouteSpec
 }
 
 /** The per-category views (ETS, ports, binary leak, atoms and code, churn) are in categories.ts. */

@@ -48,27 +48,23 @@ export interface RouteSpec {
   tls?: TlsRoute
 }
 
-/** A question main asks the person while building a route (the answer goes back on `route:answer`). */
-export type RouteQuestion =
-  | {
-      kind: 'host-key'
-      /** `host` or `[host]:port`, as known_hosts writes it. */
-      host: string
-      keyType: string
-      /** `SHA256:...` as `ssh-keygen -lf` prints it. */
-      fingerprint: string
-      knownHostsFile: string
-    }
-  | { kind: 'passphrase'; keyFile: string; retry: boolean }
-
+/**
+ * Main asks the window for the passphrase of an encrypted SSH key (`route:ask`); the window answers
+ * on `route:answer`. Host keys are not asked here: main asks those in a native dialog, since the
+ * window shows bytes from nodes and dumps and must not be the one that trusts a host.
+ */
 export interface RouteAskEvent {
   askId: string
-  question: RouteQuestion
+  kind: 'passphrase'
+  keyFile: string
+  /** The previous answer was wrong. */
+  retry: boolean
 }
 
-/** Accept / reject for a host key; the passphrase (or null to give up) for a key. */
-export type RouteAnswer =
-  { kind: 'host-key'; accept: boolean } | { kind: 'passphrase'; passphrase: string | null }
+/** The passphrase, or null to skip the key. */
+export interface RouteAnswer {
+  passphrase: string | null
+}
 
 export interface RouteApi {
   'route:answer': (askId: string, answer: RouteAnswer) => void
