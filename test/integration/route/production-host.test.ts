@@ -1,4 +1,4 @@
-import { spawn, execFileSync } from 'node:child_process'
+import { spawn, spawnSync, execFileSync } from 'node:child_process'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { netnsUnavailable, startProductionHost, type ProductionHost } from '../../support/netns-host'
@@ -102,9 +102,13 @@ describe.skipIf(skip !== undefined)('a production host in a network namespace', 
     expect(await host.eval(host.app, 'erlang:nodes()')).toContain(host.worker.name)
   })
 
-  it('leaves no namespace behind', async () => {
-    const other = await startProductionHost()
+  it('leaves no namespace behind, and sweeps those of a test process that died', async () => {
     const names = (): string => execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    const dead = spawnSync('true').pid
+    const stale = `rt-${dead}-stale`
+    execFileSync('ip', ['netns', 'add', stale])
+    const other = await startProductionHost()
+    expect(names()).not.toContain(stale)
     expect(names()).toContain(other.ns)
     await other.stop()
     expect(names()).not.toContain(other.ns)
