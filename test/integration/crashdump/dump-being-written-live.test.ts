@@ -80,7 +80,7 @@ it('a dump a live erl is still writing opens as being written, and Refresh reads
     // let the VM finish: relay everything until it closes the pipe
     const exited = new Promise<void>((resolve) => vm!.once('exit', () => resolve()))
     await new Promise<void>((resolve, reject) => {
-      pipe.on('data', (chunk: Buffer) => out.write(chunk))
+      pipe.on('data', (chunk: Buffer | string) => void out.write(chunk))
       pipe.once('end', () => out.end(resolve))
       pipe.once('error', reject)
       pipe.resume()
