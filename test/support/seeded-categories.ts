@@ -14,6 +14,8 @@ export const CULPRITS = {
   tcpSender: 'erlscope_seed_tcp_sender',
   /** Made large refc binaries it no longer references, then went idle (no GC since). */
   binLeaker: 'erlscope_seed_binleak',
+  /** Two RabbitMQ-like queue processes, told apart only by their `process_name`, each owning a table. */
+  rabbitQueues: ['orders', 'invoices'],
   /** Creates new atoms in a loop. */
   atomLeaker: 'erlscope_seed_atomleak'
 } as const
@@ -102,4 +104,20 @@ export async function seedAtomLeak(node: ErlNode, perTick = 200): Promise<void> 
     end),
     register(${CULPRITS.atomLeaker}, P),
     ok`)
+}
+
+/** Processes named the RabbitMQ way (dictionary `process_name`), each owning an ETS table. */
+export async function seedRabbitQueues(node: ErlNode): Promise<void> {
+  for (const q of CULPRITS.rabbitQueues)
+    await node.eval(`
+      Self = self(),
+      P = spawn(fun() ->
+        put(process_name, {rabbit_amqqueue_process, {resource, <<"/">>, queue, <<"${q}">>}}),
+        T = ets:new(erlscope_seed_queue_index, [set, public]),
+        ets:insert(T, [{I, I} || I <- lists:seq(1, 1000)]),
+        Self ! {ready, self()},
+        receive stop -> T end
+      end),
+      receive {ready, P} -> ok end,
+      ok`)
 }

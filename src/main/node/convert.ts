@@ -40,18 +40,25 @@ function nameOrNull(v: EVal | undefined): string | null {
   return v instanceof Atom ? registeredName(v.name) : null
 }
 
-/** `{PidText, Name, InitialCall, Memory, MQL, Reductions, TotalHeapBytes, CurrentFunction, BinaryBytes, Value}`. */
+/**
+ * `{PidText, Name, InitialCall, Memory, MQL, Reductions, TotalHeapBytes, CurrentFunction, BinaryBytes,
+ * Value, Label}` (Label: the printed `'$process_label'` / `process_name`, or undefined).
+ */
 export function processRow(v: EVal, sortBy: ProcessSortKey, wordSize: number): ProcessRow {
-  const [pid, name, ic, memory, q, reds, heap, cf, bin, value] = tuple(v, 10)
+  const items = tuple(v)
+  if (items.length !== 10 && items.length !== 11) tuple(v, 11)
+  const [pid, name, ic, memory, q, reds, heap, cf, bin, value, lb] = items
   const pidText = text(pid)
   const registered = nameOrNull(name)
   const initialCall = mfaText(ic)
+  const processLabel = lb instanceof Uint8Array ? text(lb) : null
   const raw = num(value)
   return {
     pid: pidText,
     registeredName: registered,
     initialCall,
-    label: registered ?? initialCall ?? pidText,
+    ...(processLabel !== null ? { processLabel } : {}),
+    label: registered ?? processLabel ?? initialCall ?? pidText,
     memory: num(memory),
     messageQueueLength: num(q),
     reductions: num(reds),

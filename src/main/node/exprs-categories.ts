@@ -15,7 +15,7 @@ const HELPERS = String.raw`
 WordSize = erlang:system_info(wordsize),
 Txt = fun(T) -> unicode:characters_to_binary(io_lib:format("~w", [T])) end,
 Cut = fun(T) ->
-  Cs = lists:flatten(io_lib:format("~tP", [T, 8])),
+  Cs = lists:flatten(io_lib:format("~tP", [T, 64])),
   unicode:characters_to_binary(lists:sublist(Cs, 200))
 end,
 DictGet = fun(P, K) ->

@@ -9,10 +9,31 @@
  * a sorted accumulator, so a node with a million processes costs the pid list plus one chunk.
  */
 
-/** Helpers shared by several expressions (they bind `Row`, `Fold`, `Mfa`). */
+/**
+ * Helpers shared by several expressions (they bind `Row`, `LabelOf`, `BinMem`). A row's last item
+ * is the name people know the process by: OTP 27's `'$process_label'`, else RabbitMQ's
+ * `process_name` from the dictionary (one key read where the node has `{dictionary, Key}`, OTP 26.2+).
+ */
 const ROW = String.raw`
 WordSize = erlang:system_info(wordsize),
 BinMem = fun(Bs) -> lists:sum([S || {_, S, _} <- Bs]) end,
+LabelOf = fun(P) ->
+  LbFound = try {erlang:process_info(P, {dictionary, '$process_label'}),
+                 erlang:process_info(P, {dictionary, process_name})} of
+              {{_, LbA}, {_, LbB}} -> [LbA, LbB];
+              _ -> []
+            catch error:badarg ->
+              case erlang:process_info(P, dictionary) of
+                {dictionary, LbD} -> [case lists:keyfind(LbK, 1, LbD) of {_, LbV} -> LbV; false -> undefined end
+                                      || LbK <- ['$process_label', process_name]];
+                undefined -> []
+              end
+            end,
+  case [LbV || LbV <- LbFound, LbV =/= undefined] of
+    [] -> undefined;
+    [LbV | _] -> unicode:characters_to_binary(lists:sublist(lists:flatten(io_lib:format("~tP", [LbV, 64])), 200))
+  end
+end,
 Row = fun(P, V) ->
   case erlang:process_info(P, [registered_name, initial_call, memory, message_queue_len,
                                reductions, total_heap_size, current_function, binary]) of
@@ -22,7 +43,7 @@ Row = fun(P, V) ->
               {proc_lib, init_p, 5} -> try proc_lib:translate_initial_call(P) catch _:_ -> Ic end;
               _ -> Ic
             end,
-      [{list_to_binary(erlang:pid_to_list(P)), Nm, Ic2, Mem, Q, R, H * WordSize, Cf, BinMem(Bs), V}]
+      [{list_to_binary(erlang:pid_to_list(P)), Nm, Ic2, Mem, Q, R, H * WordSize, Cf, BinMem(Bs), V, LabelOf(P)}]
   end
 end,
 `

@@ -132,7 +132,12 @@ export interface ProcessRow {
   registeredName: string | null
   /** `m:f/a`, through proc_lib's `$initial_call` when there is one; Elixir modules the Elixir way. */
   initialCall: string | null
-  /** Registered name, else initial call, else the pid. */
+  /**
+   * The name people know it by, printed: OTP 27+ `proc_lib:set_label/1`, else RabbitMQ's
+   * `process_name` dictionary entry (e.g. `{rabbit_amqqueue_process,{resource,<<"/">>,queue,<<"orders">>}}`).
+   */
+  processLabel?: string
+  /** Registered name, else the process label, else initial call, else the pid. */
   label: string
   memory: number
   messageQueueLength: number
