@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { utils, type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2'
+import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2'
 import { AppError } from '../app-error'
 import type { RouteAsker } from './asker'
 
@@ -21,7 +21,7 @@ export async function loadKey(file: string, asker: RouteAsker, required: boolean
       `Could not read the SSH key ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`
     )
   }
-  const first = utils.parseKey(data)
+  const first = ssh2.utils.parseKey(data)
   if (!(first instanceof Error)) return Array.isArray(first) ? first[0] : first
   if (!/passphrase/i.test(first.message)) {
     if (!required) return null
@@ -30,7 +30,7 @@ export async function loadKey(file: string, asker: RouteAsker, required: boolean
   for (let attempt = 0; attempt < 3; attempt++) {
     const pass = await asker.passphrase({ keyFile: file, retry: attempt > 0 })
     if (pass === null) return null
-    const parsed = utils.parseKey(data, pass)
+    const parsed = ssh2.utils.parseKey(data, pass)
     if (!(parsed instanceof Error)) return Array.isArray(parsed) ? parsed[0] : parsed
   }
   return null

@@ -1,7 +1,8 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Duplex } from 'node:stream'
-import { Client, type ConnectConfig } from 'ssh2'
+// ssh2 is CommonJS: a default import works under Node's ESM loader, Vite's SSR runner and the bundle
+import ssh2, { type Client, type ConnectConfig } from 'ssh2'
 import { AppError } from '../app-error'
 import type { RouteAsker } from './asker'
 import { authHandler } from './ssh-auth'
@@ -16,6 +17,7 @@ import {
   parseKnownHosts,
   type KnownHostEntry
 } from './known-hosts'
+import { directTransport } from './direct'
 import { withTimeout, type OpenedStream, type StreamTransport } from './transport'
 
 export interface SshTransportOptions {
@@ -121,7 +123,18 @@ export class SshTransport implements StreamTransport {
   private async connectChain(timeoutMs: number): Promise<Client> {
     let client: Client | undefined
     for (const hop of this.opts.hops) {
-      const sock = client ? await forward(client, hop.host, hop.port, this.previous(hop)) : undefined
+      // the first hop's socket is ours, with Nagle off: rpc round trips are small writes
+      const sock = client
+        ? await forward(client, hop.host, hop.port, this.previous(hop))
+        : await directTransport.open(hop.host, hop.port, timeoutMs).then(
+            (opened) => opened.stream,
+            (e: NodeJS.ErrnoException) => {
+              throw new AppError(
+                'route_failed',
+                `Could not reach the SSH host ${hop.label === hop.host ? '' : `${hop.label} = `}${hop.host}:${hop.port}: ${e.code ?? e.message}.`
+              )
+            }
+          )
       client = await this.connectHop(hop, sock, timeoutMs)
       if (this.closed) {
         client.end()
@@ -136,13 +149,13 @@ export class SshTransport implements StreamTransport {
     return this.opts.hops[Math.max(0, this.opts.hops.indexOf(hop) - 1)]
   }
 
-  private connectHop(hop: ResolvedHop, sock: Duplex | undefined, timeoutMs: number): Promise<Client> {
+  private connectHop(hop: ResolvedHop, sock: Duplex, timeoutMs: number): Promise<Client> {
     const o = this.opts
     const name = knownHostsName(hop.host, hop.port)
     const tried: string[] = []
     let refusal: AppError | undefined
     return new Promise((resolve, reject) => {
-      const client = new Client()
+      const client = new ssh2.Client()
       this.clients.push(client)
       const fail = (e: AppError): void => {
         client.end()
@@ -208,7 +221,7 @@ export class SshTransport implements StreamTransport {
         fail(
           new AppError(
             'route_failed',
-            `Could not reach the SSH host ${hop.label === hop.host ? '' : `${hop.label} = `}${hop.host}:${hop.port}${sock ? ' (through the previous hop)' : ''}: ${err.code ?? err.message}.`
+            `Could not reach the SSH host ${hop.label === hop.host ? '' : `${hop.label} = `}${hop.host}:${hop.port}: ${err.code ?? err.message}.`
           )
         )
       })
@@ -235,7 +248,7 @@ export class SshTransport implements StreamTransport {
           tried,
           (e) => (refusal = e)
         ),
-        ...(sock ? { sock } : {})
+        sock
       }
       client.connect(config)
     })

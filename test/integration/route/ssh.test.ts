@@ -217,6 +217,24 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
     expect(r.err).toContain(inner.fingerprint)
   })
 
+  it('says which SSH host could not be reached', async () => {
+    const r = await runCli([
+      'memory',
+      node.name,
+      '--cookie',
+      node.cookie,
+      '--ssh',
+      'root@127.0.0.1:1',
+      '--ssh-key',
+      key.privatePath,
+      '--ssh-known-hosts',
+      knownHosts
+    ])
+    expect(r.code).toBe(1)
+    expect(r.errorCode).toBe('route_failed')
+    expect(r.err).toContain('127.0.0.1:1: ECONNREFUSED')
+  })
+
   it('says which keys the server refused', async () => {
     const r = await runCli([
       'memory',
