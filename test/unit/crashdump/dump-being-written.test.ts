@@ -8,6 +8,7 @@ import {
   appendFileSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -16,7 +17,7 @@ import {
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Emit, EventChannel, Events } from '../../../src/shared/api'
 import type { DumpProgress } from '../../../src/shared/contract/dump'
 import { createDumpHandlers } from '../../../src/main/crashdump/handlers'
@@ -106,6 +107,28 @@ describe.each([
       const { dumpId: _a, path: _b, ...rest } = s
       const { dumpId: _c, path: _d, ...plainRest } = await handlers['dump:summary'](plain.dumpId)
       expect(rest).toEqual(plainRest)
+    } finally {
+      await dispose()
+    }
+  })
+
+  it('cancel during decompression fails the open with dump_cancelled and leaves no partial copy', async () => {
+    const path = join(dir, `cancel-${mode}.dump`)
+    writeFileSync(path, whole)
+    execFileSync('xz', ['-f', '-k', path])
+    const { handlers, dispose, progress, grantPath } = handlersFor(`ud-cancel-${mode}`, workerPath)
+    grantPath(`${path}.xz`)
+    try {
+      const opening = handlers['dump:open'](`${path}.xz`)
+      await vi.waitFor(() => expect(progress.some((p) => p.phase === 'decompressing')).toBe(true))
+      await handlers['dump:cancel'](progress[0].dumpId)
+      await expect(opening).rejects.toMatchObject({ code: 'dump_cancelled' })
+      expect(progress.at(-1)?.phase).toBe('cancelled')
+      const cache = join(dir, `ud-cancel-${mode}`, 'dump-index')
+      // the worker removes its partial copy as it stops
+      await vi.waitFor(() =>
+        expect(existsSync(cache) ? readdirSync(cache).filter((n) => n.endsWith('.tmp')) : []).toEqual([])
+      )
     } finally {
       await dispose()
     }
