@@ -208,6 +208,12 @@ export async function startProductionHost(): Promise<ProductionHost> {
   if (!exitHook) {
     exitHook = true
     process.once('exit', onExit)
+    // a test runner stops its workers with a signal: clean up, then die of it as usual
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const)
+      process.once(signal, () => {
+        onExit()
+        process.kill(process.pid, signal)
+      })
   }
   const tag = randomBytes(3).toString('hex')
   const ns = `rt-${process.pid}-${tag}`
