@@ -1,0 +1,88 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { NodeStatusEvent } from '../../../src/shared/contract/node'
+import type { RouteSpec } from '../../../src/shared/contract/route'
+import { createNodeHandlers } from '../../../src/main/node/handlers'
+import { startNode, type ErlNode } from '../../support/erl-node'
+import { makeSshKey, startSshServer, type SshServer } from '../../support/ssh-server'
+import { testSecretStore } from '../../support/test-secrets'
+
+async function until(check: () => boolean, what: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** SSH sessions sshd accepted so far. */
+const logins = (s: SshServer): number => s.log().split('Accepted publickey').length - 1
+
+describe('a live session over an SSH route', () => {
+  const home = mkdtempSync(join(tmpdir(), 'erlscope-session-route-'))
+  const userData = join(home, 'userData')
+  let sshd: SshServer
+  let node: ErlNode
+  let again: ErlNode | undefined
+  let route: RouteSpec
+
+  beforeAll(async () => {
+    mkdirSync(join(home, '.ssh'), { recursive: true })
+    mkdirSync(userData, { recursive: true })
+    const key = makeSshKey(home, 'id_test')
+    sshd = await startSshServer({ authorizedKeys: [key.publicLine] })
+    writeFileSync(join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`)
+    node = await startNode()
+    route = { ssh: { hops: [{ user: 'root', host: sshd.host, port: sshd.port }], keyFile: key.privatePath } }
+  })
+  afterAll(async () => {
+    await Promise.all([node?.stop(), again?.stop(), sshd?.stop()])
+    rmSync(home, { recursive: true, force: true })
+  })
+
+  it('saves the route (paths only, no acceptNew from the window) and rebuilds it on reconnect', async () => {
+    const statuses: NodeStatusEvent[] = []
+    let samples = 0
+    const api = createNodeHandlers({
+      emit: (event, payload) => {
+        if (event === 'node:status') statuses.push(payload as NodeStatusEvent)
+        if (event === 'node:sample') samples++
+      },
+      userDataDir: userData,
+      secrets: testSecretStore(userData),
+      backoffMs: { first: 200, max: 1000 },
+      routeEnv: { home, env: {} },
+      askUser: async () => false
+    })
+    try {
+      const saved = await api.handlers['connections:save']({
+        name: 'behind the hop',
+        node: node.name,
+        cookie: node.cookie,
+        route: { ...route, ssh: { ...route.ssh!, acceptNew: true } }
+      })
+      expect(saved.route).toEqual(route)
+
+      const before = logins(sshd)
+      const info = await api.handlers['node:connect']({ node: node.name, savedId: saved.id, intervalMs: 300 })
+      expect(info.route).toBe(`SSH root@${sshd.host}:${sshd.port}`)
+      expect(logins(sshd)).toBe(before + 1)
+      await until(() => samples >= 2, 'two samples')
+
+      node.kill()
+      await until(() => statuses.some((s) => s.state === 'reconnecting'), 'reconnecting')
+      again = await startNode({ alive: node.alive, cookie: node.cookie })
+      const seen = statuses.length
+      await until(() => statuses.slice(seen).some((s) => s.state === 'connected'), 'connected again')
+      const n = samples
+      await until(() => samples > n, 'a sample after the reconnect')
+      // the reconnect built the route again: a new SSH session
+      expect(logins(sshd)).toBeGreaterThan(before + 1)
+      expect((await api.handlers['node:sessions']())[0].route).toBe(info.route)
+    } finally {
+      await api.dispose()
+    }
+  })
+})
