@@ -150,6 +150,12 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
         { timeout: 60_000, interval: 1000 }
       )
       .toContain(SEEDED.churner)
+    await page.click('[data-testid=scheduler-usage] [data-action=scheduler-usage]')
+    expect(await page.locator('[data-testid=scheduler-explained]').innerText()).toMatch(/scheduler_wall_time/)
+    await page.click('[data-action=scheduler-confirm]')
+    await expect
+      .poll(() => page.locator('[data-testid=scheduler-usage]').innerText(), { timeout: 20_000 })
+      .toMatch(/normal \d+%/)
     await shots('live-churn')
   })
 

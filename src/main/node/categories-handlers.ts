@@ -11,6 +11,7 @@ export function createCategoryHandlers(live: (sessionId: unknown) => LiveClient)
     'node:ports': async (id, query) => G.ports(live(id), query),
     'node:bin-leak': async (id, req) => G.binLeak(live(id), req),
     'node:atoms-code': async (id, limit) => G.atomsAndCode(live(id), limit),
-    'node:churn': async (id, query) => G.churn(live(id), query ?? {})
+    'node:churn': async (id, query) => G.churn(live(id), query ?? {}),
+    'node:scheduler-usage': async (id, req) => G.schedulerUsage(live(id), req)
   }
 }

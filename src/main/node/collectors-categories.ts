@@ -11,7 +11,9 @@ import type {
   EtsSortKey,
   PortPage,
   PortQuery,
-  PortSortKey
+  PortSortKey,
+  SchedulerUsage,
+  SchedulerUsageRequest
 } from '../../shared/contract/categories'
 import { AppError } from '../app-error'
 import { LIMITS } from './collectors'
@@ -197,4 +199,23 @@ export async function churn(client: LiveClient, query: ChurnQuery, now = Date.no
     byParent: raw.byParent,
     takenAt
   }
+}
+
+export const SCHEDULER_USAGE_EXPLAINED =
+  'Scheduler utilization needs the node flag scheduler_wall_time. erlscope turns it on for the ' +
+  'measuring window only, from the one call that measures, and turns it off again at its end (the ' +
+  "node also drops it when that call's process exits): nothing stays enabled on the node. While " +
+  'on, every scheduler records its busy time, a small cost.'
+
+export async function schedulerUsage(
+  client: LiveClient,
+  req: SchedulerUsageRequest,
+  now = Date.now
+): Promise<SchedulerUsage> {
+  objectOf(req, 'a scheduler request')
+  if (req.confirm !== true) throw new AppError('confirm_required', SCHEDULER_USAGE_EXPLAINED)
+  const windowMs = intIn(req.windowMs, 100, 10_000, 1000, 'windowMs')
+  const takenAt = now()
+  const v = await client.evaluate(X.SCHEDULERS, { WindowMs: windowMs }, LIMITS.callTimeoutMs + windowMs)
+  return guarded(async () => ({ ...K.schedulerUsage(v), windowMs, takenAt }), 'scheduler usage')
 }

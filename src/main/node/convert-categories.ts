@@ -5,7 +5,8 @@ import type {
   EtsRow,
   ModuleRow,
   Owner,
-  PortRow
+  PortRow,
+  SchedulerUsage
 } from '../../shared/contract/categories'
 import { mfaText } from './convert'
 import { Atom, atom, bool, isAtom, list, num, numOrNull, props, text, tuple, type EVal } from './eval-value'
@@ -191,4 +192,23 @@ export function churn(v: EVal): RawChurn {
       return { key: o && key !== o.pid ? `${key} ${o.pid}` : key, count: num(b), born: num(b) }
     })
   }
+}
+
+/** The SCHEDULERS expression's `{WasEnabled, Normal, DirtyCpu, [{Id, ActiveDelta, TotalDelta}]}`. */
+export function schedulerUsage(v: EVal): Omit<SchedulerUsage, 'windowMs' | 'takenAt'> {
+  const [was, normalCount, dirtyCount, rows] = tuple(v, 4)
+  const n = num(normalCount)
+  const d = num(dirtyCount)
+  const schedulers = list(rows).map((r) => {
+    const [id, active, total] = tuple(r, 3)
+    const i = num(id)
+    const kind: 'normal' | 'dirty_cpu' | 'dirty_io' =
+      i <= n ? 'normal' : i <= n + d ? 'dirty_cpu' : 'dirty_io'
+    return { id: i, kind, utilization: num(total) > 0 ? num(active) / num(total) : 0 }
+  })
+  const mean = (k: string): number => {
+    const xs = schedulers.filter((s) => s.kind === k)
+    return xs.length ? xs.reduce((a, s) => a + s.utilization, 0) / xs.length : 0
+  }
+  return { normal: mean('normal'), dirtyCpu: mean('dirty_cpu'), schedulers, wasEnabled: bool(was) }
 }

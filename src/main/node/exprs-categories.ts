@@ -294,3 +294,19 @@ PaTop = lists:sublist(Desc([{Bn, K} || {K, {_, Bn}} <- maps:to_list(ByParent)]),
  [{K, C, Bn} || {C, Bn, K} <- IcTop],
  [{case is_pid(K) of true -> Owner(K); false -> {Txt(K), K, undefined} end, Bn} || {Bn, K} <- PaTop]}
 `
+
+/**
+ * Scheduler utilization: `scheduler_wall_time` on for the window only (the flag belongs to the
+ * calling process and is restored before the call ends). Bindings: WindowMs.
+ * Returns {WasEnabled, Normal, DirtyCpu, [{Id, ActiveDelta, TotalDelta}]}.
+ */
+export const SCHEDULERS = String.raw`
+Old = erlang:system_flag(scheduler_wall_time, true),
+Read = fun() -> case erlang:statistics(scheduler_wall_time_all) of undefined -> []; L -> lists:sort(L) end end,
+S1 = Read(),
+timer:sleep(WindowMs),
+S2 = Read(),
+erlang:system_flag(scheduler_wall_time, Old),
+{Old, erlang:system_info(schedulers), erlang:system_info(dirty_cpu_schedulers),
+ [{Id, A2 - A1, T2 - T1} || {{Id, A1, T1}, {Id2, A2, T2}} <- lists:zip(S1, S2), Id =:= Id2]}
+`

@@ -206,6 +206,29 @@ export interface ChurnReport {
   takenAt: number
 }
 
+export interface SchedulerUsageRequest {
+  /**
+   * The user agreed: `scheduler_wall_time` is a flag on the node. It is turned on for the window
+   * only, by the process of this one call, and off again at its end (the node also drops it when
+   * that process exits).
+   */
+  confirm: boolean
+  /** Window, ms (default 1000, at most 10,000). */
+  windowMs?: number
+}
+
+export interface SchedulerUsage {
+  windowMs: number
+  /** Normal schedulers' mean utilization, 0..1. */
+  normal: number
+  /** Dirty CPU schedulers' mean utilization, 0..1 (0 when there are none). */
+  dirtyCpu: number
+  schedulers: { id: number; kind: 'normal' | 'dirty_cpu' | 'dirty_io'; utilization: number }[]
+  /** The flag was already on before this call (someone else measures too). */
+  wasEnabled: boolean
+  takenAt: number
+}
+
 export interface CategoriesApi {
   'node:ets': (sessionId: string, query: EtsQuery) => EtsPage
   /** Opt-in preview of one table: at most 50 objects, never the whole table. */
@@ -215,6 +238,8 @@ export interface CategoriesApi {
   'node:bin-leak': (sessionId: string, req: BinLeakRequest) => BinLeakResult
   'node:atoms-code': (sessionId: string, limit?: number) => AtomsAndCode
   'node:churn': (sessionId: string, query: ChurnQuery) => ChurnReport
+  /** Scheduler utilization over a window; needs `confirm` (it sets a flag on the node for the window). */
+  'node:scheduler-usage': (sessionId: string, req: SchedulerUsageRequest) => SchedulerUsage
 }
 
 export const categoriesRequestChannels: Record<keyof CategoriesApi, true> = {
@@ -223,5 +248,6 @@ export const categoriesRequestChannels: Record<keyof CategoriesApi, true> = {
   'node:ports': true,
   'node:bin-leak': true,
   'node:atoms-code': true,
-  'node:churn': true
+  'node:churn': true,
+  'node:scheduler-usage': true
 }

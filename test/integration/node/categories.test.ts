@@ -194,6 +194,25 @@ describe('category views on a seeded node', () => {
     expect(b.codeBytes).toBeGreaterThan(0)
   })
 
+  it('scheduler utilization asks first, sees a busy scheduler, and leaves the flag off', async () => {
+    await expect(api.handlers['node:scheduler-usage'](sid, { confirm: false })).rejects.toThrow(
+      /scheduler_wall_time/
+    )
+    await node.eval(
+      'register(erlscope_seed_spinner, spawn(fun() -> Spin = fun S(N) -> S(N + 1) end, Spin(0) end)), ok'
+    )
+    try {
+      const r = await api.handlers['node:scheduler-usage'](sid, { confirm: true, windowMs: 1000 })
+      const normal = r.schedulers.filter((x) => x.kind === 'normal')
+      expect(normal).toHaveLength(await num(node, 'erlang:system_info(schedulers)'))
+      expect(Math.max(...normal.map((x) => x.utilization))).toBeGreaterThan(0.5)
+      expect(r.wasEnabled).toBe(false)
+      expect(await node.eval('erlang:statistics(scheduler_wall_time)')).toBe('undefined')
+    } finally {
+      await node.eval('exit(whereis(erlscope_seed_spinner), kill)')
+    }
+  })
+
   it('churn names the spawner as the parent of the newborns', async () => {
     // a loaded machine can stall the spawner for a whole window: measure up to three times
     let r = await api.handlers['node:churn'](sid, { windowMs: 1000 })

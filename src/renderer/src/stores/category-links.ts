@@ -43,6 +43,8 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
   const etsSort = ref<EtsSortKey | null>(null)
   const portSort = ref<PortSortKey | null>(null)
   const processRequest = ref<{ sortBy?: ProcessSortKey; filter?: string } | null>(null)
+  /** Sessions whose user agreed to scheduler utilization measurements. */
+  const schedulerConsent = ref<string[]>([])
   /** Atom counts read by the Atoms view, per session, for its growth rate (at most 720 kept). */
   const atomSeries = ref<Record<string, { t: number; count: number }[]>>({})
 
@@ -99,6 +101,7 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
     takePortSort,
     takeProcessRequest,
     atomSeries,
+    schedulerConsent,
     recordAtoms,
     explain,
     showProcesses
