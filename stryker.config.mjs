@@ -19,7 +19,7 @@ export default {
   coverageAnalysis: 'perTest',
   // mutants in module-level constants re-run every test; they are few and slow
   ignoreStatic: true,
-  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2),
   timeoutMS: 30_000,
   reporters: ['clear-text', 'json', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },

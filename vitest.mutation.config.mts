@@ -25,6 +25,17 @@ export default defineConfig({
       'test/unit/crashdump/heap-*.test.ts'
     ],
     environment: 'node',
-    testTimeout: 60_000
+    testTimeout: 60_000,
+    // a few corpus dumps of every format instead of 30: each mutant re-runs the tests that cover it
+    env: {
+      ERLSCOPE_CORPUS_SUBSET: [
+        '23_r16b_win32_crlf',
+        '33_otp17_user_dump',
+        '37_otp19_0_kernel_pid',
+        '49_otp23_user_dump',
+        '53_otp25_rabbitmq',
+        '57_otp27_could_not_start_kernel'
+      ].join(',')
+    }
   }
 })

@@ -15,11 +15,14 @@ import { printTerm } from '../../../src/main/crashdump/terms/term-model'
 
 const CORPUS = process.env.ERLSCOPE_DUMP_CORPUS ?? '/work/shared/corpus'
 const TRUTH = join(__dirname, '../../fixtures/corpus-truth')
+/** Comma-separated dump names to run only those (the mutation run uses a few). */
+const SUBSET = process.env.ERLSCOPE_CORPUS_SUBSET?.split(',') ?? null
 const present = existsSync(join(CORPUS, 'dumps'))
 const names = present
   ? readdirSync(join(CORPUS, 'dumps'))
       .filter((f) => f.endsWith('.dump') && existsSync(join(TRUTH, `${f.slice(0, -5)}.json.gz`)))
       .map((f) => f.slice(0, -5))
+      .filter((n) => !SUBSET || SUBSET.includes(n))
       .sort()
   : []
 

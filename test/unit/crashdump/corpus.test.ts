@@ -6,11 +6,14 @@ import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 
 const CORPUS = process.env.ERLSCOPE_DUMP_CORPUS ?? '/work/shared/corpus'
+/** Comma-separated dump names to run only those (the mutation run uses a few). */
+const SUBSET = process.env.ERLSCOPE_CORPUS_SUBSET?.split(',') ?? null
 const present = existsSync(join(CORPUS, 'dumps')) && existsSync(join(CORPUS, 'truth'))
 const names = present
   ? readdirSync(join(CORPUS, 'dumps'))
       .filter((f) => f.endsWith('.dump'))
       .map((f) => f.slice(0, -5))
+      .filter((n) => !SUBSET || SUBSET.includes(n))
       .sort()
   : []
 

@@ -133,3 +133,59 @@ describe('parseDistPayload', () => {
     expect(() => parseDistPayload(Buffer.from([PASS_THROUGH, 131, 106, 131, 106, 0]))).toThrow(/trailing/)
   })
 })
+
+describe('frame edges (what mutation testing found untested)', () => {
+  it('accepts a frame of exactly the limit and refuses one byte more, with both sizes in words', () => {
+    const ok = new FrameParser(4, 8)
+    expect(ok.push(Buffer.from([0, 0, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8]))).toEqual([
+      Buffer.from([1, 2, 3, 4, 5, 6, 7, 8])
+    ])
+    const two = new FrameParser(2, 8)
+    expect(() => two.push(Buffer.from([0, 9]))).toThrow(
+      expect.objectContaining({
+        code: 'reply_too_large',
+        message: expect.stringMatching(/^The node sent a reply of 9 bytes; .* at most 8 bytes/)
+      })
+    )
+  })
+
+  it('drain puts back a length prefix already read, in the framing of the parser', () => {
+    const p2 = new FrameParser(2)
+    expect(p2.push(Buffer.from([0, 5, 0x61, 0x62]))).toEqual([])
+    expect(p2.drain()).toEqual(Buffer.from([0, 5, 0x61, 0x62]))
+    expect(p2.pending).toBe(0)
+    const p4 = new FrameParser(4)
+    expect(p4.push(Buffer.from([0, 0, 1, 2, 9]))).toEqual([])
+    expect(p4.drain()).toEqual(Buffer.from([0, 0, 1, 2, 9]))
+    // after a drain the parser starts over at a length prefix
+    expect(p4.push(Buffer.from([0, 0, 0, 1, 7]))).toEqual([Buffer.from([7])])
+  })
+
+  it('keeps frames apart when one chunk holds a frame and the start of the next', () => {
+    const p = new FrameParser(4)
+    expect(p.push(Buffer.from([0, 0, 0, 2, 1, 2, 0, 0]))).toEqual([Buffer.from([1, 2])])
+    expect(p.pending).toBe(2)
+    expect(p.push(Buffer.from([0, 1, 3]))).toEqual([Buffer.from([3])])
+    expect(p.pending).toBe(0)
+  })
+
+  it('builds a frame with a control message only', () => {
+    const c = encode(tuple(int(6), atom('a@b'), atom(''), atom('rex')))
+    const f = buildDistFrame(c)
+    expect(f.readUInt32BE(0)).toBe(1 + c.length)
+    expect(f.length).toBe(5 + c.length)
+    const [payload] = new FrameParser(4).push(f)
+    const parsed = parseDistPayload(payload)
+    expect(termEquals(parsed.control, tuple(int(6), atom('a@b'), atom(''), atom('rex')))).toBe(true)
+    expect(parsed.message).toBeUndefined()
+  })
+
+  it('says how many bytes trail the message, and what the payload started with', () => {
+    expect(() => parseDistPayload(Buffer.from([PASS_THROUGH, 131, 106, 131, 106, 0, 0]))).toThrow(
+      /: 2 trailing bytes after the message\b/
+    )
+    expect(() => parseDistPayload(Buffer.from([68, 131, 106]))).toThrow(
+      /: distribution payload starts with 68, expected 112 \(pass-through\)/
+    )
+  })
+})

@@ -277,6 +277,7 @@ export class HeapDecoder {
         continue
       }
       const r = this.parseElement(s, p)
+      if (r.term === TOO_LARGE && items.length > 0) break
       items.push(r.term)
       p = r.end
       if (s[p] === ',') p++
@@ -298,6 +299,13 @@ export class HeapDecoder {
         break
       }
       const h = this.parseElement(s, 1)
+      if (h.term === TOO_LARGE && items.length > 0) {
+        // the budget ran out on this element: count it with the rest rather than show a placeholder
+        const rest = this.countCells(s)
+        more = rest.count
+        tail = rest.tail
+        break
+      }
       items.push(h.term)
       const bar = h.end
       if (s[bar] !== '|') {
