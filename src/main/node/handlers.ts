@@ -121,7 +121,15 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
         intervalMs,
         savedId: saved?.id,
         route,
-        asker: guiAsker(ask, prompts),
+        asker: guiAsker(
+          ask,
+          prompts,
+          saved && {
+            canStore: () => store.canStorePassphrases(),
+            get: (keyFile) => store.passphraseOf(saved.id, keyFile),
+            set: (keyFile, passphrase) => store.rememberPassphrase(saved.id, keyFile, passphrase)
+          }
+        ),
         routeEnv: env.routeEnv,
         connect: connector,
         emit: env.emit,

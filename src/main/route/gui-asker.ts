@@ -7,7 +7,14 @@ import type { PassphrasePrompts } from './passphrase-prompts'
  * the window, which may be compromised), with its fingerprint; passphrases come from the window
  * and are remembered in memory so a reconnect does not ask again.
  */
-export function guiAsker(askUser: AskUser, prompts: PassphrasePrompts): RouteAsker {
+/** Passphrases kept with a saved connection (encrypted); absent for an unsaved one. */
+export interface SavedPassphrases {
+  canStore(): boolean
+  get(keyFile: string): string | undefined
+  set(keyFile: string, passphrase: string): void
+}
+
+export function guiAsker(askUser: AskUser, prompts: PassphrasePrompts, saved?: SavedPassphrases): RouteAsker {
   return rememberingAsker({
     hostKey: (q) =>
       askUser({
@@ -17,6 +24,12 @@ export function guiAsker(askUser: AskUser, prompts: PassphrasePrompts): RouteAsk
         yes: 'Trust and connect',
         no: 'Cancel'
       }),
-    passphrase: (q) => prompts.ask(q)
+    async passphrase(q) {
+      const stored = q.retry ? undefined : saved?.get(q.keyFile)
+      if (stored !== undefined) return stored
+      const a = await prompts.ask(q, saved?.canStore() === true)
+      if (a.passphrase !== null && a.remember) saved?.set(q.keyFile, a.passphrase)
+      return a.passphrase
+    }
   })
 }

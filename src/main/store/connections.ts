@@ -20,8 +20,10 @@ interface StoredConnection {
   node: string
   intervalMs: number
   cookie?: StoredCookie
-  /** Paths and names only: key contents and passphrases are never stored. */
+  /** Paths and names only: key and certificate contents are never stored. */
   route?: RouteSpec
+  /** SSH key passphrases the user chose to remember, by key file, encrypted (never in plaintext). */
+  passphrases?: Record<string, string>
   lastUsedAt: number | null
   createdAt: number
 }
@@ -151,6 +153,9 @@ export class ConnectionStore {
       existing.node = node
       existing.intervalMs = intervalMs
       existing.cookie = cookie
+      // a passphrase belongs to the route it was typed for
+      if (JSON.stringify(existing.route) !== JSON.stringify(route) || existing.node !== node)
+        delete existing.passphrases
       existing.route = route
       this.persist()
       return this.view(existing)
@@ -201,6 +206,25 @@ export class ConnectionStore {
     const [c] = this.data.connections.splice(i, 1)
     c.lastUsedAt = this.now()
     this.data.connections.unshift(c)
+    this.persist()
+  }
+
+  /** Whether passphrases can be remembered: only encrypted, never in plaintext. */
+  canStorePassphrases(): boolean {
+    return this.secrets.isAvailable()
+  }
+
+  /** A remembered SSH key passphrase, for main's route only. */
+  passphraseOf(id: string, keyFile: string): string | undefined {
+    const sealed = this.data.connections.find((x) => x.id === id)?.passphrases?.[keyFile]
+    if (sealed === undefined || !this.secrets.isAvailable()) return undefined
+    return this.secrets.decrypt(Buffer.from(sealed, 'base64'))
+  }
+
+  rememberPassphrase(id: string, keyFile: string, passphrase: string): void {
+    const c = this.data.connections.find((x) => x.id === id)
+    if (!c || !this.secrets.isAvailable()) return
+    c.passphrases = { ...c.passphrases, [keyFile]: this.secrets.encrypt(passphrase).toString('base64') }
     this.persist()
   }
 

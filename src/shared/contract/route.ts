@@ -59,11 +59,15 @@ export interface RouteAskEvent {
   keyFile: string
   /** The previous answer was wrong. */
   retry: boolean
+  /** The connection is saved and a keychain can encrypt: the window may offer "remember". */
+  canRemember: boolean
 }
 
 /** The passphrase, or null to skip the key. */
 export interface RouteAnswer {
   passphrase: string | null
+  /** Keep it with the saved connection, encrypted with the OS keychain (safeStorage). */
+  remember?: boolean
 }
 
 export interface RouteApi {

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { NodeStatusEvent } from '../../../src/shared/contract/node'
-import type { RouteSpec } from '../../../src/shared/contract/route'
+import type { RouteAskEvent, RouteSpec } from '../../../src/shared/contract/route'
 import { createNodeHandlers } from '../../../src/main/node/handlers'
 import { startNode, type ErlNode } from '../../support/erl-node'
 import { makeSshKey, startSshServer, type SshServer } from '../../support/ssh-server'
@@ -84,5 +84,65 @@ describe('a live session over an SSH route', () => {
     } finally {
       await api.dispose()
     }
+  })
+})
+
+describe('a remembered SSH key passphrase', () => {
+  const home = mkdtempSync(join(tmpdir(), 'erlscope-passphrase-'))
+  const userData = join(home, 'userData')
+  let sshd: SshServer
+  let node: ErlNode
+
+  beforeAll(async () => {
+    mkdirSync(join(home, '.ssh'), { recursive: true })
+    mkdirSync(userData, { recursive: true })
+    const key = makeSshKey(home, 'id_locked', 'a long passphrase')
+    sshd = await startSshServer({ authorizedKeys: [key.publicLine] })
+    writeFileSync(join(home, '.ssh', 'known_hosts'), `${sshd.knownHostsLine}\n`)
+    node = await startNode()
+  })
+  afterAll(async () => {
+    await Promise.all([node?.stop(), sshd?.stop()])
+    rmSync(home, { recursive: true, force: true })
+  })
+
+  it('is stored encrypted with the saved connection and used without asking again', async () => {
+    const route: RouteSpec = {
+      ssh: { hops: [{ user: 'root', host: sshd.host, port: sshd.port }], keyFile: join(home, 'id_locked') }
+    }
+    const asks: RouteAskEvent[] = []
+    const open = (): ReturnType<typeof createNodeHandlers> => {
+      const api: ReturnType<typeof createNodeHandlers> = createNodeHandlers({
+        emit: (event, payload) => {
+          if (event !== 'route:ask') return
+          const ask = payload as RouteAskEvent
+          asks.push(ask)
+          void api.handlers['route:answer'](ask.askId, { passphrase: 'a long passphrase', remember: true })
+        },
+        userDataDir: userData,
+        secrets: testSecretStore(userData),
+        routeEnv: { home, env: {} }
+      })
+      return api
+    }
+    const first = open()
+    const saved = await first.handlers['connections:save']({
+      name: 'locked',
+      node: node.name,
+      cookie: node.cookie,
+      route
+    })
+    const s1 = await first.handlers['node:connect']({ node: node.name, savedId: saved.id })
+    expect(s1.state).toBe('connected')
+    expect(asks).toHaveLength(1)
+    expect(asks[0]).toMatchObject({ keyFile: join(home, 'id_locked'), canRemember: true })
+    await first.dispose()
+    expect(readFileSync(join(userData, 'connections.json'), 'utf8')).not.toContain('a long passphrase')
+
+    const second = open()
+    const s2 = await second.handlers['node:connect']({ node: node.name, savedId: saved.id })
+    expect(s2.state).toBe('connected')
+    expect(asks).toHaveLength(1)
+    await second.dispose()
   })
 })
