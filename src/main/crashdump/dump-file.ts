@@ -672,9 +672,23 @@ export class DumpFile {
       findings.push(
         `Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`
       )
+    // an owner or a port's connected process, with its registered name when the dump has one
+    const who = (pid: string | null): string => {
+      if (!pid) return 'no process'
+      const r = this.rowOfPid(pid)
+      return r >= 0 && p.name[r] ? `${pid} (${p.name[r]})` : pid
+    }
     if (memory.total && memory.ets && memory.ets / memory.total >= 0.3 && topEts[0])
       findings.push(
-        `ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}).`
+        `ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}), owned by ${who(topEts[0].owner)}.`
+      )
+    const stuck = ports.reduce<(typeof ports)[number] | null>(
+      (best, port) => ((port.queue ?? 0) > (best?.queue ?? 0) ? port : best),
+      null
+    )
+    if (stuck && (stuck.queue ?? 0) >= 1024 * 1024)
+      findings.push(
+        `Port ${stuck.id} (${stuck.driver ?? 'unknown driver'}) of ${who(stuck.connected)} has ${fmtBytes(stuck.queue ?? 0)} queued${stuck.kind === 'tcp' ? ': its peer was not reading fast enough' : ''}.`
       )
     if (atomTab?.limit && atomTab.entries && atomTab.entries / atomTab.limit >= 0.8)
       findings.push(
