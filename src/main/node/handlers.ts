@@ -168,7 +168,7 @@ export function createNodeHandlers(env: NodeHandlerEnv): NodeHandlers {
     'node:allocators': async (id) => C.allocators(session(id).live()),
     'node:allocator-history': async (id, since) =>
       session(id).allocatorHistory.since(typeof since === 'number' ? since : -Infinity),
-    ...createCategoryHandlers((id) => session(id).live()),
+    ...createCategoryHandlers(session),
 
     ...cluster.handlers,
 

@@ -4,12 +4,13 @@ import { AppError } from '../app-error'
  * The scan gate: caps the expensive work erlscope asks one node to do for one session (a fold over
  * every process, a growth window, a snapshot diff, an ETS or port scan, a large mailbox copy).
  *
- * - One scan in flight: a request with the same key joins the scan already running (coalesced);
- *   a different one is refused with `busy` and a sentence naming what runs.
+ * - One scan at a time: a request with the same key as the running (or the waiting) scan joins it
+ *   (coalesced). A different one waits for its turn, but only one waits: a newer different request
+ *   takes its place and the one it replaced is refused with `busy` and a sentence (the GUI only
+ *   wants its latest question answered; a hostile caller cannot queue work up).
  * - A rest between scans: after a scan ends, the node gets at least `minIntervalMs` (or as long as
  *   that scan took, whichever is longer) before the next one starts. A repeat of the last scan
- *   inside that rest is answered from its result; another scan waits out the rest (holding the
- *   slot, so it is still the only one).
+ *   inside that rest is answered from its result.
  *
  * Keys are the caller's: put everything that changes the answer in them (`processes:memory:...`).
  * A key names one result type; the gate hands back the value the scan for that key produced.
@@ -28,7 +29,7 @@ export interface ScanGateStats {
   coalesced: number
   /** Requests answered from the last result inside the rest. */
   reused: number
-  /** Requests refused with `busy`. */
+  /** Waiting requests refused with `busy` because a newer one took their turn. */
   refused: number
 }
 
@@ -36,6 +37,15 @@ interface Flight {
   key: string
   what: string
   promise: Promise<unknown>
+}
+
+interface Waiting {
+  key: string
+  what: string
+  scan: () => Promise<unknown>
+  promise: Promise<unknown>
+  resolve: (value: Promise<unknown>) => void
+  reject: (error: Error) => void
 }
 
 interface Last {
@@ -51,6 +61,7 @@ export const DEFAULT_SCAN_INTERVAL_MS = 2000
 
 export class ScanGate {
   private flight: Flight | undefined
+  private waiting: Waiting | undefined
   private last: Last | undefined
   private readonly counts: ScanGateStats = { started: 0, coalesced: 0, reused: 0, refused: 0 }
   private readonly minIntervalMs: number
@@ -67,7 +78,7 @@ export class ScanGate {
     return { ...this.counts }
   }
 
-  /** What is running now, in words (`top processes by memory`), if anything. */
+  /** What is running now, in words (`ranking of processes by memory`), if anything. */
   running(): string | undefined {
     return this.flight?.what
   }
@@ -78,19 +89,43 @@ export class ScanGate {
    */
   run<T>(key: string, what: string, scan: () => Promise<T>): Promise<T> {
     const flight = this.flight
-    if (flight) {
-      if (flight.key === key) {
-        this.counts.coalesced++
-        return flight.promise as Promise<T>
-      }
-      this.counts.refused++
-      return Promise.reject(
-        new AppError(
-          'busy',
-          `The node is still working on erlscope's ${flight.what}; ${what} has to wait until that is done (one scan at a time, to spare the node). Try again in a moment.`
-        )
-      )
+    if (flight?.key === key) {
+      this.counts.coalesced++
+      return flight.promise as Promise<T>
     }
+    const waiting = this.waiting
+    if (waiting?.key === key) {
+      this.counts.coalesced++
+      return waiting.promise as Promise<T>
+    }
+    if (flight) {
+      if (waiting) {
+        this.counts.refused++
+        waiting.reject(
+          new AppError(
+            'busy',
+            `The node is still working on erlscope's ${flight.what}, and ${what} was asked for after ${waiting.what}: only the latest waits its turn (one scan at a time, to spare the node).`
+          )
+        )
+      }
+      let resolve!: (value: Promise<unknown>) => void
+      let reject!: (error: Error) => void
+      const promise = new Promise<unknown>((res, rej) => {
+        resolve = res
+        reject = rej
+      })
+      this.waiting = { key, what, scan, promise, resolve, reject }
+      return promise as Promise<T>
+    }
+    return this.launch(key, what, scan)
+  }
+
+  /** Forgets the kept result (e.g. the connection changed): the next request scans. */
+  forget(): void {
+    if (this.last) delete this.last.result
+  }
+
+  private launch<T>(key: string, what: string, scan: () => Promise<T>): Promise<T> {
     const last = this.last
     const restLeft = last ? last.endedAt + last.restMs - this.now() : 0
     if (last && restLeft > 0 && last.key === key && last.result) {
@@ -99,36 +134,34 @@ export class ScanGate {
     }
     const promise = this.start(key, restLeft, scan)
     this.flight = { key, what, promise }
+    const next = (): void => {
+      this.flight = undefined
+      const w = this.waiting
+      this.waiting = undefined
+      if (w) w.resolve(this.launch(w.key, w.what, w.scan))
+    }
+    promise.then(next, next)
     return promise
   }
 
-  /** Forgets the kept result (e.g. the connection changed): the next request scans. */
-  forget(): void {
-    if (this.last) delete this.last.result
-  }
-
   private async start<T>(key: string, restLeft: number, scan: () => Promise<T>): Promise<T> {
+    // never synchronous: the flight is recorded before anything here can settle
+    await Promise.resolve()
+    if (restLeft > 0) await this.sleep(restLeft)
+    this.counts.started++
+    const startedAt = this.now()
+    let outcome: { value: T } | undefined
     try {
-      // never synchronous: the flight is recorded before anything here can settle
-      await Promise.resolve()
-      if (restLeft > 0) await this.sleep(restLeft)
-      this.counts.started++
-      const startedAt = this.now()
-      let outcome: { value: T } | undefined
-      try {
-        outcome = { value: await scan() }
-        return outcome.value
-      } finally {
-        const endedAt = this.now()
-        this.last = {
-          key,
-          endedAt,
-          restMs: Math.max(this.minIntervalMs, endedAt - startedAt),
-          ...(outcome ? { result: outcome } : {})
-        }
-      }
+      outcome = { value: await scan() }
+      return outcome.value
     } finally {
-      this.flight = undefined
+      const endedAt = this.now()
+      this.last = {
+        key,
+        endedAt,
+        restMs: Math.max(this.minIntervalMs, endedAt - startedAt),
+        ...(outcome ? { result: outcome } : {})
+      }
     }
   }
 }

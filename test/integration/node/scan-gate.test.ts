@@ -6,6 +6,7 @@ import { createNodeHandlers, type NodeHandlers } from '../../../src/main/node/ha
 import type { Connector, LiveClient } from '../../../src/main/node/live-client'
 import { atom, num, tuple } from '../../../src/main/node/eval-value'
 import * as X from '../../../src/main/node/exprs'
+import * as XC from '../../../src/main/node/exprs-categories'
 import type { ProcessPage } from '../../../src/shared/contract/node'
 import { startNode, type ErlNode } from '../../support/erl-node'
 import { pidOf, seedIdle } from '../../support/seeded-node'
@@ -19,7 +20,7 @@ import { liveConnector } from './live-connector'
  * node itself (`statistics(exact_reductions)`, read over a separate connection).
  */
 const inner: Connector = liveConnector() ?? bridgeConnector()
-const sent = { processes: 0, rows: 0, messages: 0 }
+const sent = { processes: 0, rows: 0, messages: 0, ets: 0 }
 const counting: Connector = async (options) => {
   const client = await inner(options)
   const counted: LiveClient = {
@@ -28,6 +29,7 @@ const counting: Connector = async (options) => {
       if (source === X.PROCESSES) sent.processes++
       if (source === X.PROCESS_ROWS) sent.rows++
       if (source === X.MESSAGES) sent.messages++
+      if (source === XC.ETS) sent.ets++
       return client.evaluate(source, bindings, timeoutMs)
     },
     call: (m, f, a, t) => client.call(m, f, a, t),
@@ -43,6 +45,8 @@ describe('one scan at a time, pages from one ranking, a mailbox guard main enfor
   let node: ErlNode
   let dir: string
   let api: NodeHandlers
+  /** The same handler table with a short rest, for the tests where a waiting scan runs. */
+  let quick: NodeHandlers
   let probe: LiveClient
   const connect = async (): Promise<string> =>
     (await api.handlers['node:connect']({ node: node.name, cookie: node.cookie, intervalMs: 3_600_000 }))
@@ -73,12 +77,20 @@ describe('one scan at a time, pages from one ranking, a mailbox guard main enfor
       connector: counting,
       scanIntervalMs: 600_000
     })
+    quick = createNodeHandlers({
+      emit: () => undefined,
+      userDataDir: dir,
+      secrets: testSecretStore(dir),
+      connector: counting,
+      scanIntervalMs: 300
+    })
     probe = await inner({ node: node.name, cookie: node.cookie })
   })
 
   afterAll(async () => {
     await probe?.close()
     await api?.dispose()
+    await quick?.dispose()
     await node?.stop()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
@@ -113,24 +125,51 @@ describe('one scan at a time, pages from one ranking, a mailbox guard main enfor
     expect(sent.processes - before).toBe(1)
   })
 
-  it('a different scan while one runs is refused with busy, in words', async () => {
-    const c = await connect()
+  it('a different scan waits for its turn; only the latest waits, the ones it replaced get busy', async () => {
+    const c = (
+      await quick.handlers['node:connect']({ node: node.name, cookie: node.cookie, intervalMs: 3_600_000 })
+    ).sessionId
     const before = sent.processes
     const results = await Promise.allSettled([
-      api.handlers['node:processes'](c, { sortBy: 'reductions', limit: 10, offset: 0 }),
-      api.handlers['node:processes'](c, { sortBy: 'message_queue_len', limit: 10, offset: 0 }),
-      api.handlers['node:processes'](c, { sortBy: 'growth', windowMs: 200, limit: 10, offset: 0 }),
-      api.handlers['node:snapshot'](c)
+      quick.handlers['node:processes'](c, { sortBy: 'reductions', limit: 10, offset: 0 }),
+      quick.handlers['node:processes'](c, { sortBy: 'message_queue_len', limit: 10, offset: 0 }),
+      quick.handlers['node:processes'](c, { sortBy: 'growth', windowMs: 200, limit: 10, offset: 0 }),
+      quick.handlers['node:snapshot'](c)
     ])
-    expect(results[0].status).toBe('fulfilled')
-    for (const r of results.slice(1)) {
-      expect(r.status).toBe('rejected')
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled'])
+    for (const r of results.slice(1, 3))
       expect((r as PromiseRejectedResult).reason).toMatchObject({
         code: 'busy',
         message: expect.stringMatching(/still working on erlscope's ranking of processes by reductions/)
       })
-    }
     expect(sent.processes - before).toBe(1)
+  })
+
+  it('the category scans share the gate: identical ETS scans coalesce, others wait behind a binary-leak check', async () => {
+    const s = await connect()
+    const before = sent.ets
+    const same = await Promise.all(
+      [1, 2, 3, 4].map(() => api.handlers['node:ets'](s, { sortBy: 'memory', limit: 5 }))
+    )
+    expect(sent.ets - before).toBe(1)
+    expect(new Set(same.map((p) => p.takenAt)).size).toBe(1)
+    const t = (
+      await quick.handlers['node:connect']({ node: node.name, cookie: node.cookie, intervalMs: 3_600_000 })
+    ).sessionId
+    const mixed = await Promise.allSettled([
+      quick.handlers['node:bin-leak'](t, { confirm: true, limit: 3, maxProcesses: 1000 }),
+      quick.handlers['node:ports'](t, { sortBy: 'memory', limit: 5 }),
+      quick.handlers['node:churn'](t, { windowMs: 200 })
+    ])
+    expect(mixed.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
+    expect((mixed[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'busy',
+      message: expect.stringMatching(/binary-leak check/)
+    })
+    // asking without consent is refused at once and takes no turn
+    await expect(quick.handlers['node:bin-leak'](t, { confirm: false })).rejects.toMatchObject({
+      code: 'confirm_required'
+    })
   })
 
   it('pages of a ranking are read from the ranking kept in main, not by scanning again', async () => {

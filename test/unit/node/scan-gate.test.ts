@@ -45,20 +45,47 @@ describe('scan gate', () => {
     expect(gate.stats()).toEqual({ started: 1, coalesced: 4, reused: 0, refused: 0 })
   })
 
-  it('refuses a different scan while one runs, with busy and a sentence naming both', async () => {
+  it('a different scan waits its turn; a newer one takes that turn and the older is refused with busy', async () => {
     const c = clock()
-    const gate = new ScanGate({ now: c.now, sleep: c.sleep })
+    const gate = new ScanGate({ minIntervalMs: 2000, now: c.now, sleep: c.sleep })
     const d = deferred<string>()
-    const first = gate.run('a', 'top processes by memory', () => d.promise)
-    await expect(gate.run('b', 'growth ranking', async () => 'b')).rejects.toMatchObject({
+    const ran: string[] = []
+    const first = gate.run('a', 'ranking of processes by memory', () => d.promise)
+    const second = gate.run('b', 'growth ranking', async () => (ran.push('b'), 'b'))
+    const third = gate.run('c', 'snapshot', async () => (ran.push('c'), 'c'))
+    const thirdAgain = gate.run('c', 'snapshot', async () => (ran.push('c again'), 'c'))
+    await expect(second).rejects.toMatchObject({
       code: 'busy',
-      message: expect.stringMatching(/top processes by memory.*growth ranking/)
+      message: expect.stringMatching(
+        /ranking of processes by memory.*snapshot was asked for after growth ranking/
+      )
     })
-    expect(gate.running()).toBe('top processes by memory')
+    expect(gate.running()).toBe('ranking of processes by memory')
+    c.t += 500
     d.resolve('a')
     expect(await first).toBe('a')
+    expect(await third).toBe('c')
+    expect(await thirdAgain).toBe('c')
+    expect(ran).toEqual(['c'])
+    // the waiting scan still gave the node its rest after the first
+    expect(c.slept).toEqual([2000])
     expect(gate.running()).toBeUndefined()
-    expect(gate.stats().refused).toBe(1)
+    expect(gate.stats()).toEqual({ started: 2, coalesced: 1, reused: 0, refused: 1 })
+  })
+
+  it('a repeat of the running scan joins it even while another waits', async () => {
+    const c = clock()
+    const gate = new ScanGate({ minIntervalMs: 2000, now: c.now, sleep: c.sleep })
+    const d = deferred<string>()
+    let scans = 0
+    const first = gate.run('a', 'a', () => (scans++, d.promise))
+    const b = gate.run('b', 'b', async () => 'b')
+    const a2 = gate.run('a', 'a', async () => (scans++, 'new'))
+    d.resolve('old')
+    expect(await first).toBe('old')
+    expect(await a2).toBe('old')
+    expect(await b).toBe('b')
+    expect(scans).toBe(1)
   })
 
   it('answers a repeat inside the rest from the last result, and scans again after it', async () => {
@@ -76,13 +103,13 @@ describe('scan gate', () => {
     expect(gate.stats()).toMatchObject({ started: 2, reused: 1 })
   })
 
-  it('makes another scan wait out the rest, and holds the slot while it waits', async () => {
+  it('makes another scan wait out the rest', async () => {
     const c = clock()
     const gate = new ScanGate({ minIntervalMs: 2000, now: c.now, sleep: c.sleep })
     await gate.run('a', 'a', async () => 'a')
     c.t += 500
     const b = gate.run('b', 'scan b', async () => 'b')
-    await expect(gate.run('c', 'c', async () => 'c')).rejects.toMatchObject({ code: 'busy' })
+    expect(gate.running()).toBe('scan b')
     expect(await b).toBe('b')
     expect(c.slept).toEqual([1500])
   })
