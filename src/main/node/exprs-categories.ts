@@ -63,20 +63,24 @@ export const ETS = String.raw`
 ${HELPERS}
 Mem = fun(T) -> case ets:info(T, memory) of undefined -> undefined; W -> W * WordSize end end,
 Tabs = ets:all(),
+N = length(Tabs),
+Info = fun(Item) -> lists:zipwith(fun ets:info/2, Tabs, lists:duplicate(N, Item)) end,
+Words = Info(memory),
+Zeros = lists:duplicate(N, 0),
 Scored = case Key of
-  memory -> [{Mem(T), 0, T} || T <- Tabs];
-  size -> [{ets:info(T, size), 0, T} || T <- Tabs];
+  memory -> lists:zip3(Words, Zeros, Tabs);
+  size -> lists:zip3(Info(size), Zeros, Tabs);
   growth ->
-    M1 = [{T, Mem(T)} || T <- Tabs],
     timer:sleep(WindowMs),
     Born = ets:all() -- Tabs,
     [case {A, Mem(T)} of
        {_, undefined} -> {undefined, 0, T};
        {undefined, B} -> {B, B, T};
-       {_, B} -> {B - A, B - A, T}
-     end || {T, A} <- M1] ++ [{Mem(T), Mem(T), T} || T <- Born]
+       {_, B} -> {B - A * WordSize, B - A * WordSize, T}
+     end || {T, A} <- lists:zip(Tabs, Words)] ++ [{Mem(T), Mem(T), T} || T <- Born]
 end,
-Top = lists:sublist(Desc([S || {V, _, _} = S <- Scored, V =/= undefined]), Limit),
+%% atoms sort after numbers: after the reverse, tables gone during the read come first
+Top = lists:sublist(lists:dropwhile(fun({V, _, _}) -> V =:= undefined end, Desc(Scored)), Limit),
 Row = fun(T, G) ->
   case ets:info(T) of
     undefined -> [];
@@ -86,8 +90,7 @@ Row = fun(T, G) ->
         Get(size), Get(memory) * WordSize, G, Get(compressed)}]
   end
 end,
-All = ets:all(),
-{length(All), lists:sum([B || T <- All, B <- [Mem(T)], B =/= undefined]), erlang:memory(ets), WordSize,
+{N, lists:sum(lists:filter(fun erlang:is_integer/1, Words)) * WordSize, erlang:memory(ets), WordSize,
  lists:append([Row(T, G) || {_, G, T} <- Top])}
 `
 
@@ -142,18 +145,21 @@ SockScore = fun(S) ->
     _ -> 0
   end
 end,
+NP = length(Ports),
+PInfo = fun(It) -> lists:zipwith(fun erlang:port_info/2, Ports, lists:duplicate(NP, It)) end,
 Scored0 = case Key of
   growth ->
-    Q1 = [{P, PI(P, queue_size)} || P <- Ports],
+    Q1 = PInfo(queue_size),
     timer:sleep(WindowMs),
-    [case {A, PI(P, queue_size)} of
-       {_, undefined} -> {undefined, 0, P};
-       {undefined, B} -> {B, B, P};
-       {_, B} -> {B - A, B - A, P}
-     end || {P, A} <- Q1];
-  _ -> [{PI(P, Item), 0, P} || P <- Ports]
+    [case A of
+       undefined -> {B, B, P};
+       {_, A1} -> {B - A1, B - A1, P}
+     end || {P, A} <- lists:zip(Ports, Q1), B <- [PI(P, queue_size)], B =/= undefined];
+  _ -> lists:zip3(PInfo(Item), lists:duplicate(NP, 0), Ports)
 end,
-Scored = [S || {V, _, _} = S <- Scored0, V =/= undefined] ++ [{SockScore(S), 0, S} || S <- Socks],
+%% port_info answers {Item, V} (tuples sort after the atom undefined of ports gone meanwhile)
+Scored = [{case V of {_, V1} -> V1; _ -> V end, G, P} || {V, G, P} <- lists:sublist(Desc(Scored0), Limit), V =/= undefined]
+         ++ [{SockScore(S), 0, S} || S <- Socks],
 Top = lists:sublist(Desc(Scored), Limit),
 Dist = try erlang:system_info(dist_ctrl) catch _:_ -> [] end,
 Addr = fun({ok, {A, Pt}}) when is_tuple(A) -> unicode:characters_to_binary(io_lib:format("~s:~w", [inet:ntoa(A), Pt]));
