@@ -6,6 +6,10 @@ import { DumpFile, fmtBytes } from '../crashdump/dump-file'
 import { defaultCacheDir } from '../crashdump/index-cache'
 import { openDump, openDumpStream } from '../crashdump/open-dump'
 import { terminalText } from './terminal-text'
+import { displayName } from '../../shared/elixir-names'
+import type { TermSyntax } from '../../shared/dump-term-print'
+import { dumpProcessView } from './dump-process-view'
+import { processDetailJson, processDetailText } from './process-detail'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, type FlagSpec } from './flags'
 
@@ -75,7 +79,8 @@ function reportJson(s: DumpSummary): unknown {
       timers: s.counts.timers,
       funs: s.counts.funs,
       atoms: s.counts.atoms,
-      modules: s.counts.modules
+      modules: s.counts.modules,
+      connectedNodes: s.counts.connectedNodes
     },
     processStates: s.processStates,
     topProcessesByMemory: s.topByMemory.map(proc),
@@ -130,7 +135,7 @@ function reportText(s: DumpSummary, top: number): string {
   const c = s.counts
   out.push(
     '',
-    `Counts: ${c.processes} processes, ${c.ports} ports, ${c.ets} ETS tables, ${c.timers} timers, ${c.funs} funs, ${c.atoms ?? '?'} atoms${s.limits.atoms.limit ? ` (limit ${s.limits.atoms.limit})` : ''}, ${c.modules} modules`
+    `Counts: ${c.processes} processes, ${c.ports} ports, ${c.ets} ETS tables, ${c.timers} timers, ${c.funs} funs, ${c.atoms ?? '?'} atoms${s.limits.atoms.limit ? ` (limit ${s.limits.atoms.limit})` : ''}, ${c.modules} modules, ${c.connectedNodes} connected node${c.connectedNodes === 1 ? '' : 's'}`
   )
   out.push(`Process states: ${s.processStates.map((x) => `${x.state} ${x.count}`).join(', ')}`)
   const table = (title: string, rows: DumpProcessRow[]): void => {
@@ -231,9 +236,58 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)
 }
 
+/** `<0.80.0>`, `0.80.0`, or a registered name as written (`Shop.OrderQueue`) or as dumped. */
+function findPid(dump: DumpFile, given: string): string {
+  const p = dump.index.procs
+  const pid = /^\d+\.\d+\.\d+$/.test(given) ? `<${given}>` : given
+  for (let r = 0; r < p.count; r++) if (p.pid[r] === pid) return pid
+  for (let r = 0; r < p.count; r++) {
+    const name = p.name[r]
+    if (name !== null && (name === given || displayName(name) === given)) return p.pid[r]
+  }
+  throw new AppError(
+    'not_found',
+    `No process ${given} in this dump (give a pid such as <0.80.0> or a registered name).`
+  )
+}
+
+const MESSAGE_PAGE = 1000
+
+async function writeProcess(dump: DumpFile, args: ParsedArgs, io: CliIo): Promise<void> {
+  const given = args.positional[1]
+  if (!given)
+    throw new AppError(
+      'invalid_request',
+      'Give the pid of a process, e.g. erlscope process erl_crash.dump "<0.80.0>".'
+    )
+  const pid = findPid(dump, given)
+  const json = args.flags.has('json')
+  const want = flagString(args, 'messages')
+  const limit = want === undefined ? 20 : Number(want)
+  if (!Number.isInteger(limit) || limit < 0)
+    throw new AppError('invalid_request', `--messages takes a count (0 or more); not '${want}'.`)
+  const detail = await dump.process(pid, { messageLimit: Math.min(limit, MESSAGE_PAGE) })
+  const messages = detail.messages.slice(0, limit)
+  while (messages.length < Math.min(limit, detail.messagesTotal)) {
+    const page = await dump.process(pid, {
+      messageOffset: messages.length,
+      messageLimit: Math.min(MESSAGE_PAGE, limit - messages.length)
+    })
+    if (page.messages.length === 0) break
+    messages.push(...page.messages)
+  }
+  const view = dumpProcessView(detail, {
+    source: dump.path,
+    wordSize: (await dump.header()).wordSize,
+    syntax: (flagString(args, 'syntax') ?? 'erlang') as TermSyntax,
+    messages
+  })
+  io.out(json ? JSON.stringify(processDetailJson(view), null, 2) : processDetailText(view))
+}
+
 const NO_CACHE_FLAG: FlagSpec = { name: 'no-cache', help: 'read the dump again instead of its cached index' }
 
-/** Crash-dump subcommands (report, processes). */
+/** Crash-dump subcommands (report, processes, process). */
 export const dumpCommands: CliCommand[] = [
   {
     name: 'report',
@@ -261,6 +315,26 @@ export const dumpCommands: CliCommand[] = [
     summary: "list a crash dump's processes (all of them with --json)",
     async run(args, io) {
       await withDump(args, io, (dump) => writeProcesses(dump, args, io))
+      return 0
+    }
+  },
+  {
+    name: 'process',
+    usage: 'process DUMP PID|NAME [--json] [--messages N] [--syntax erlang|elixir] [--no-cache]',
+    flags: [
+      JSON_FLAG,
+      { name: 'messages', value: 'N', help: 'how many messages to decode, oldest first (default 20)' },
+      {
+        name: 'syntax',
+        value: 'SYNTAX',
+        help: 'print terms in Erlang or Elixir syntax',
+        choices: ['erlang', 'elixir']
+      },
+      NO_CACHE_FLAG
+    ],
+    summary: 'one crash-dump process: info, decoded messages, dictionary and stack (huge terms folded)',
+    async run(args, io) {
+      await withDump(args, io, (dump) => writeProcess(dump, args, io))
       return 0
     }
   }

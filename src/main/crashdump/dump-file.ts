@@ -23,6 +23,8 @@ import type {
   DumpPort,
   DumpAllocatorInstance
 } from '../../shared/contract/dump'
+import { displayCalls, displayName } from '../../shared/elixir-names'
+import { printDumpTerm } from '../../shared/dump-term-print'
 import { AppError } from '../app-error'
 import { parseAllocator, summarizeAllocators } from './sections/allocator'
 import { memoryAnomalies, procAnomalies } from './sections/anomalies'
@@ -174,11 +176,12 @@ export class DumpFile {
 
   row(r: number, wordSize: number): DumpProcessRow {
     const p = this.index.procs
-    const str = (i: number): string | null => (i < 0 ? null : p.strings[i])
+    const str = (i: number): string | null => (i < 0 ? null : displayCalls(p.strings[i]))
     const mem = p.memory[r]
+    const name = p.name[r]
     return {
       pid: p.pid[r],
-      name: p.name[r],
+      name: name === null ? null : displayName(name),
       spawnedAs: str(p.spawnedAs[r]),
       state: str(p.state[r]),
       messageQueueLength: p.msgq[r],
@@ -282,9 +285,11 @@ export class DumpFile {
       const r = order[i]
       if (states && !states.has(p.strings[p.state[r]])) continue
       if (filter) {
-        const hay =
-          `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`.toLowerCase()
-        if (!hay.includes(filter)) continue
+        const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`
+        const hay = raw.toLowerCase()
+        // Elixir names match as written too (`Shop.OrderQueue.loop`)
+        const shown = hay.includes('elixir.') ? displayCalls(raw).toLowerCase() : ''
+        if (!hay.includes(filter) && !shown.includes(filter)) continue
       }
       if (matched >= offset && rows.length < limit) rows.push(this.row(r, ws))
       matched++
@@ -414,8 +419,14 @@ export class DumpFile {
     const timers = (await this.timers()).filter(
       (t) => t.owner === p.pid[r] || (p.name[r] !== null && t.owner === p.name[r])
     )
+    const row = this.row(r, header.wordSize)
+    const initial = dictionary ? dictionaryInitialCall(dictionary) : null
+    const spawnedVia = initial && row.spawnedAs === 'proc_lib:init_p/5' ? row.spawnedAs : null
+    if (spawnedVia && initial) row.spawnedAs = initial
     return {
-      row: this.row(r, header.wordSize),
+      row,
+      label: dictionary ? dictionaryLabel(dictionary) : null,
+      spawnedVia,
       fields: parsed.fields,
       spawnedBy: parsed.spawnedBy,
       links: parsed.links,
@@ -654,8 +665,9 @@ export class DumpFile {
     const explanation = explainSlogan(header.slogan)
     const findings: string[] = []
     const describe = (r: number): string => {
-      const name = p.name[r] ? ` (${p.name[r]})` : ''
-      const fn = p.strings[p.current[r]] ?? p.strings[p.spawnedAs[r]]
+      const name = p.name[r] ? ` (${displayName(p.name[r])})` : ''
+      const raw = p.strings[p.current[r]] ?? p.strings[p.spawnedAs[r]]
+      const fn = raw === undefined ? undefined : displayCalls(raw)
       return `${p.pid[r]}${name}${fn ? ` in ${fn}` : ''}`
     }
     if (topMem.length > 0 && memSum > 0) {
@@ -716,7 +728,8 @@ export class DumpFile {
         atoms: atomCount,
         modules: this.count('mod'),
         binaries: this.count('binary'),
-        nodes: this.count('visible_node') + this.count('hidden_node') + this.count('not_connected')
+        nodes: this.count('visible_node') + this.count('hidden_node') + this.count('not_connected'),
+        connectedNodes: this.count('visible_node') + this.count('hidden_node')
       },
       limits: { atoms: { used: atomCount, limit: atomTab?.limit ?? null } },
       processStates: [...states]
@@ -747,4 +760,35 @@ export function fmtBytes(n: number): string {
     u++
   }
   return u === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`
+}
+
+const dictValue = (d: NonNullable<DumpProcessDetail['dictionary']>, key: string): DumpTerm | null =>
+  d.find((e) => e.key.kind === 'atom' && e.key.name === key)?.value ?? null
+
+/** proc_lib's `'$initial_call'` (`{M, F, Arity}`) as `m:f/a`, Elixir modules the Elixir way. */
+export function dictionaryInitialCall(d: NonNullable<DumpProcessDetail['dictionary']>): string | null {
+  const v = dictValue(d, '$initial_call')
+  if (v?.kind !== 'tuple' || v.items.length !== 3) return null
+  const [m, f, a] = v.items
+  if (m.kind !== 'atom' || f.kind !== 'atom') return null
+  const arity =
+    a.kind === 'int'
+      ? a.value
+      : a.kind === 'nil'
+        ? '0'
+        : a.kind === 'list' && !a.tail
+          ? String(a.items.length + (a.more ?? 0))
+          : a.kind === 'string'
+            ? String([...a.value].length)
+            : null
+  if (arity === null) return null
+  return displayCalls(`${printDumpTerm(m)}:${printDumpTerm(f)}/${arity}`)
+}
+
+/** OTP 27's `proc_lib:set_label/1` (`'$process_label'`), printed. */
+export function dictionaryLabel(d: NonNullable<DumpProcessDetail['dictionary']>): string | null {
+  const v = dictValue(d, '$process_label')
+  if (!v) return null
+  if (v.kind === 'binary' && v.text !== undefined && !v.elided) return v.text
+  return printDumpTerm(v, { maxLength: 200 })
 }

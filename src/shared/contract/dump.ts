@@ -225,7 +225,12 @@ export interface StackFrame {
 }
 
 export interface DumpProcessDetail {
+  /** `spawnedAs` is proc_lib's `'$initial_call'` from the dictionary when it has one (see spawnedVia). */
   row: DumpProcessRow
+  /** OTP 27+ `proc_lib:set_label/1` (`'$process_label'` in the dictionary), printed; null for none. */
+  label: string | null
+  /** The `Spawned as` line (`proc_lib:init_p/5`) when `row.spawnedAs` was taken from the dictionary. */
+  spawnedVia: string | null
   /** Every `Key: value` line of the `=proc` section, in order. */
   fields: { key: string; value: string }[]
   spawnedBy: string | null
@@ -462,7 +467,10 @@ export interface DumpCounts {
   atoms: number | null
   modules: number
   binaries: number
+  /** Every `=visible_node`, `=hidden_node` and `=not_connected` section. */
   nodes: number
+  /** Nodes connected when the dump was written (visible and hidden). */
+  connectedNodes: number
 }
 
 export interface DumpSummary {

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { TermSyntax } from '@shared/dump-term-print'
 
 /** 'cluster' has no tab of its own: the sidebar opens it under each connected node. */
 export type WorkspaceTab = 'overview' | 'memory' | 'processes' | 'allocators' | 'cluster' | 'dump'
@@ -17,6 +18,8 @@ export const useUiStore = defineStore('ui', () => {
   const activeTab = ref<WorkspaceTab>('overview')
   const connectOpen = ref(false)
   const lastError = ref<string | null>(null)
+  /** How dump terms print in the process drawer: Erlang or Elixir syntax. */
+  const termSyntax = ref<TermSyntax>('erlang')
 
   function showTab(tab: WorkspaceTab): void {
     activeTab.value = tab
@@ -26,5 +29,5 @@ export const useUiStore = defineStore('ui', () => {
     lastError.value = message
   }
 
-  return { activeTab, connectOpen, lastError, showTab, reportError }
+  return { activeTab, connectOpen, lastError, termSyntax, showTab, reportError }
 })

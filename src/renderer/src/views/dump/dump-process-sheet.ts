@@ -1,12 +1,10 @@
 import type { DumpProcessDetail, StackFrame } from '@shared/contract/dump'
 import type { ProcessSheet, SheetField } from '@renderer/components/process-sheet'
-import { printDumpTerm } from '@shared/dump-term-print'
+import { printDumpTerm, type TermSyntax } from '@shared/dump-term-print'
 import { exactBytes, groupDigits, humanBytes, humanDuration } from '@renderer/format/numbers'
 
 /** Each printed term stops here; the drawer folds what is longer anyway. */
 const MAX_TERM = 20_000
-
-const print = (t: Parameters<typeof printDumpTerm>[0]): string => printDumpTerm(t, { maxLength: MAX_TERM })
 
 /** Fields the sheet already shows in its own words. */
 const shownKeys = new Set([
@@ -19,7 +17,9 @@ const shownKeys = new Set([
   'OldHeap'
 ])
 
-function frameText(f: StackFrame): string {
+type Print = (t: Parameters<typeof printDumpTerm>[0]) => string
+
+function frameText(f: StackFrame, print: Print): string {
   if (f.kind === 'var') return `${f.label.padEnd(5)} ${f.term ? print(f.term) : (f.text ?? '')}`
   return `${f.kind === 'catch' ? 'catch' : 'return'} → ${f.text ?? f.label}`
 }
@@ -28,8 +28,10 @@ function frameText(f: StackFrame): string {
 export function dumpProcessSheet(
   d: DumpProcessDetail,
   wordSize: number,
-  messages: DumpProcessDetail['messages']
+  messages: DumpProcessDetail['messages'],
+  syntax: TermSyntax = 'erlang'
 ): ProcessSheet {
+  const print: Print = (t) => printDumpTerm(t, { maxLength: MAX_TERM, syntax })
   const r = d.row
   const words = (w: number): string => `${groupDigits(w)} words (${humanBytes(w * wordSize)})`
   const memory: SheetField =
@@ -42,7 +44,13 @@ export function dumpProcessSheet(
         }
   const fields: SheetField[] = [
     { label: 'Registered name', value: r.name ?? '—', mono: true },
-    { label: 'Spawned as', value: r.spawnedAs ?? '—', mono: true },
+    ...(d.label !== null ? [{ label: 'Label', value: d.label, mono: true }] : []),
+    {
+      label: 'Spawned as',
+      value: r.spawnedAs ?? '—',
+      mono: true,
+      title: d.spawnedVia ? `From proc_lib's '$initial_call'; spawned as ${d.spawnedVia}` : undefined
+    },
     { label: 'Spawned by', value: d.spawnedBy ?? '—', mono: true },
     { label: 'Current function', value: r.currentFunction ?? '—', mono: true },
     { label: 'State', value: r.state ?? '—' },
@@ -95,6 +103,6 @@ export function dumpProcessSheet(
     messageNote: undefined,
     dictionary:
       d.dictionary === null ? null : d.dictionary.map((e) => `${print(e.key)} => ${print(e.value)}`),
-    stack: d.stack === null ? null : d.stack.map(frameText)
+    stack: d.stack === null ? null : d.stack.map((f) => frameText(f, print))
   }
 }
