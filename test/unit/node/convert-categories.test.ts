@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { churn, etsRow, owner, portRow } from '../../../src/main/node/convert-categories'
+import { churn, etsRow, owner, portRow, schedulerUsage } from '../../../src/main/node/convert-categories'
 import { Atom, Tuple, type EVal } from '../../../src/main/node/eval-value'
 
 const bin = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -48,5 +48,14 @@ describe('category converters', () => {
     )
     expect(r.byInitialCall).toEqual([{ key: 'shop:churn/0', count: 5, born: 3 }])
     expect(r.byParent).toEqual([{ key: 'spawner <0.80.0>', count: 3, born: 3 }])
+  })
+
+  it('scheduler ids after the normal ones are dirty CPU, then dirty IO', () => {
+    const r = schedulerUsage(t(a('false'), 2, 1, [t(1, 50, 100), t(2, 0, 100), t(3, 25, 100), t(4, 0, 0)]))
+    expect(r.schedulers.map((x) => x.kind)).toEqual(['normal', 'normal', 'dirty_cpu', 'dirty_io'])
+    expect(r.normal).toBeCloseTo(0.25)
+    expect(r.dirtyCpu).toBeCloseTo(0.25)
+    expect(r.schedulers[3].utilization).toBe(0)
+    expect(r.wasEnabled).toBe(false)
   })
 })
