@@ -97,7 +97,10 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
         'Atoms are never garbage collected; something creates atoms dynamically (list_to_atom, binary_to_atom on external input). Raise +t only as a stop-gap.',
       ...base
     }
-  if (/ETS|ets_tab|maximum number of ETS tables/i.test(s))
+  // The VM's own words when ets:new/2 hits the table limit: "** Too many db tables **" (logged by
+  // erl_db.c before it raises system_limit), or the system_limit error itself coming from ets:new.
+  // Not /ets/i anywhere: "sockets", "tickets" or "buckets" say nothing about ETS.
+  if (/Too many db tables|\bsystem_limit\b.*\{ets,new,/i.test(s))
     return {
       category: 'system_limit',
       title: 'The ETS table limit was reached',
