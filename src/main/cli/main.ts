@@ -6,6 +6,7 @@ import { categoryCommands } from './category-commands'
 import { clusterCommands } from './cluster-command'
 import { dumpCommands } from './dump-commands'
 import { liveCommands } from './live-commands'
+import { mcpCommand } from './mcp-command'
 import { nodeCommands } from './node-commands'
 import { terminalText } from './terminal-text'
 import { APP_VERSION } from '../version'
@@ -15,7 +16,8 @@ export const commands: CliCommand[] = [
   ...liveCommands,
   ...categoryCommands,
   ...clusterCommands,
-  ...dumpCommands
+  ...dumpCommands,
+  mcpCommand
 ]
 
 function help(list: readonly CliCommand[]): string {
