@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, openApp, type AppHarness } from '../support/app-harness'
 import { startCluster, type ErlCluster } from '../support/erl-cluster'
+import { connectThroughDialog } from '../support/connect-dialog'
 
 const SIZES = [
   { width: 1440, height: 900 },
@@ -30,11 +31,7 @@ describe('a cluster through one node in the GUI (real erl nodes, real Chromium)'
 
   it('lists the nodes of the entry worst first and opens a member through the entry', async () => {
     const { page } = app
-    await page.click('.top-actions [data-action=connect]')
-    await page.fill('[data-testid=connect-dialog] input[name=node]', cluster.entry.name)
-    await page.fill('[data-testid=connect-dialog] input[name=cookie]', cluster.cookie)
-    await page.click('[data-action=do-connect]')
-    await page.waitForSelector('[data-testid=overview]')
+    await connectThroughDialog(page, { name: cluster.entry.name, cookie: cluster.cookie })
 
     await page.click(`[data-entry="${cluster.entry.name}"] [data-action=show-cluster]`)
     await page.selectOption('[data-testid=cluster] select[name=interval]', '2000')

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, openApp, type AppHarness } from '../support/app-harness'
 import { startNode, type ErlNode } from '../support/erl-node'
+import { connectThroughDialog } from '../support/connect-dialog'
 
 /**
  * The README's memory screenshot: a node whose refc binaries leak at a steady rate, watched for a
@@ -29,12 +30,7 @@ describe.skipIf(!process.env.ERLSCOPE_DOCS)('README screenshots', () => {
 
   it('shows a binary leak growing steadily on the Memory tab', async () => {
     const { page } = app
-    await page.click('.top-actions [data-action=connect]')
-    await page.fill('[data-testid=connect-dialog] input[name=node]', node.name)
-    await page.fill('[data-testid=connect-dialog] input[name=cookie]', node.cookie)
-    await page.selectOption('[data-testid=connect-dialog] select[name=interval]', '500')
-    await page.click('[data-action=do-connect]')
-    await page.waitForSelector('[data-testid=overview] .gauge')
+    await connectThroughDialog(page, node, { interval: '500' })
     await page.click('.main-tabs [data-tab=memory]')
     await page.selectOption('[data-testid=memory] select', '1')
     await expect

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, openApp, type AppHarness } from '../support/app-harness'
 import { startNode, type ErlNode } from '../support/erl-node'
+import { connectThroughDialog } from '../support/connect-dialog'
 
 /**
  * Two categories that both grow in a straight line: refc binaries at about 19 MiB/min (a leak) and
@@ -37,12 +38,7 @@ describe('the "growing" flag needs a rate that matters', () => {
 
   it('flags binary at MiB/min and not atom_used at KiB/min, though both rise in a line', async () => {
     const { page } = app
-    await page.click('.top-actions [data-action=connect]')
-    await page.fill('[data-testid=connect-dialog] input[name=node]', node.name)
-    await page.fill('[data-testid=connect-dialog] input[name=cookie]', node.cookie)
-    await page.selectOption('[data-testid=connect-dialog] select[name=interval]', '500')
-    await page.click('[data-action=do-connect]')
-    await page.waitForSelector('[data-testid=overview] .gauge')
+    await connectThroughDialog(page, node, { interval: '500' })
     await page.click('.main-tabs [data-tab=memory]')
     await page.selectOption('[data-testid=memory] select', '1')
     const row = (c: string) => page.locator(`[data-testid=memory] tr[data-category=${c}]`)

@@ -7,6 +7,7 @@ import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app
 import { writeDump, type Generated } from '../support/dump-writer'
 import { startNode, type ErlNode } from '../support/erl-node'
 import { SEEDED, pidOf, seedBigHeap, seedMailbox } from '../support/seeded-node'
+import { connectThroughDialog } from '../support/connect-dialog'
 
 /** A dump with a process holding an ETS table and a timer, linked to a child it spawned. */
 const SCENARIO = `
@@ -75,11 +76,7 @@ describe('every view from 1024x640 to 2560x1440', () => {
       const app: AppHarness = await openApp({ viewport: vp })
       const { page } = app
       try {
-        await page.click('.top-actions [data-action=connect]')
-        await page.fill('[data-testid=connect-dialog] input[name=node]', node.name)
-        await page.fill('[data-testid=connect-dialog] input[name=cookie]', node.cookie)
-        await page.click('[data-action=do-connect]')
-        await page.waitForSelector('[data-testid=overview] .gauge', { timeout: 30_000 })
+        await connectThroughDialog(page, node)
         await page.waitForSelector('[data-testid=overview-memory]', { timeout: 30_000 })
         expect(await fitsSideways(page)).toEqual({ overflow: 0, offenders: [] })
         await app.screenshot(`layout-${size}-overview`)

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
 import { writeDump, type Generated } from '../support/dump-writer'
 import { startNode, type ErlNode } from '../support/erl-node'
+import { connectThroughDialog } from '../support/connect-dialog'
 
 /** A registered owner with an ETS table, a timer and a registered child it spawned and linked. */
 const OWNER_AND_CHILD = `
@@ -91,11 +92,7 @@ describe('pids everywhere open that process and show its name', () => {
       /^<<"|">>$/g,
       ''
     )
-    await page.click('.top-actions [data-action=connect]')
-    await page.fill('[data-testid=connect-dialog] input[name=node]', node.name)
-    await page.fill('[data-testid=connect-dialog] input[name=cookie]', node.cookie)
-    await page.click('[data-action=do-connect]')
-    await page.waitForSelector('[data-testid=overview] .gauge', { timeout: 30_000 })
+    await connectThroughDialog(page, node)
     await page.click('.main-tabs [data-tab=processes]')
     await page.fill('[data-testid=processes] input.filter', 'pidlink_owner')
     const row = page.locator('[data-testid=processes] .row', { hasText: 'pidlink_owner' })
