@@ -7,6 +7,8 @@ import { clusterCommands } from './cluster-command'
 import { dumpCommands } from './dump-commands'
 import { liveCommands } from './live-commands'
 import { mcpCommand } from './mcp-command'
+import { processCommand } from './process-command'
+import { watchCommand } from './watch-command'
 import { nodeCommands } from './node-commands'
 import { terminalText } from './terminal-text'
 import { APP_VERSION } from '../version'
@@ -16,7 +18,8 @@ export const commands: CliCommand[] = [
   ...liveCommands,
   ...categoryCommands,
   ...clusterCommands,
-  ...dumpCommands,
+  watchCommand,
+  ...dumpCommands.map((c) => (c.name === 'process' ? processCommand : c)),
   mcpCommand
 ]
 
@@ -94,6 +97,10 @@ export async function main(
   try {
     return await command.run(args, io)
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(error.message)
+      return 2
+    }
     if (error instanceof AppError) io.err(`erlscope: ${error.message} [${error.code}]`)
     else
       io.err(
