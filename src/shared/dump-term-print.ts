@@ -278,6 +278,15 @@ export function printDumpTerm(term: DumpTerm, options: DumpPrintOptions = {}): s
         if (t.more) push(`${t.entries.length > 0 ? ',' : ''}…‹${t.more.toLocaleString('en-US')} more›`)
         return push('}')
       }
+      case 'record':
+        // as OTP 29 prints a native record: #geometry:vec{x = 1.0,y = 7.0}
+        push(`#${printAtom(t.module)}:${printAtom(t.name)}{`)
+        t.fields.forEach((f, i) => {
+          if (i > 0) push(',')
+          push(`${printAtom(f.name)} = `)
+          go(f.value)
+        })
+        return push('}')
       case 'binary':
         return push(printBinary(t, options.stringsAsLists ?? false))
       case 'pid':

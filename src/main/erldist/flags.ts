@@ -30,7 +30,17 @@ export const DFLAG_NAME_ME = 1n << 33n
 export const DFLAG_V4_NC = 1n << 34n
 export const DFLAG_ALIAS = 1n << 35n
 export const DFLAG_LOCAL_EXT = 1n << 36n
+/**
+ * OTP 28: the peer understands the ALTACT_SIG_SEND control message (alias/priority sends).
+ * Not offered: erlscope handles no ALTACT_SIG_SEND and needs no alias or priority messages; without
+ * it an OTP 28+ node keeps to the classic SEND/REG_SEND ops.
+ */
 export const DFLAG_ALTACT_SIG = 1n << 37n
+/**
+ * OTP 29 (lib/kernel/include/dist.hrl, erts/emulator/beam/dist.h): the peer decodes RECORD_EXT
+ * (native records). Offered: the ETF codec decodes and encodes RECORD_EXT (etf/tags.ts).
+ */
+export const DFLAG_NATIVE_RECORDS = 1n << 38n
 
 /** DFLAG_DIST_MANDATORY_25: what an OTP 25 node requires (mask 0x1070F94). */
 export const MANDATORY_OTP25 =
@@ -58,7 +68,8 @@ export const OUR_FLAGS =
   DFLAG_UNICODE_IO |
   DFLAG_SEND_SENDER |
   DFLAG_EXIT_PAYLOAD |
-  DFLAG_BIG_SEQTRACE_LABELS
+  DFLAG_BIG_SEQTRACE_LABELS |
+  DFLAG_NATIVE_RECORDS
 
 /** What we need from the peer to talk to it at all. */
 export const REQUIRED_FROM_PEER = MANDATORY_OTP25
@@ -95,7 +106,8 @@ export const FLAG_NAMES: ReadonlyArray<readonly [bigint, string]> = [
   [DFLAG_V4_NC, 'V4_NC'],
   [DFLAG_ALIAS, 'ALIAS'],
   [DFLAG_LOCAL_EXT, 'LOCAL_EXT'],
-  [DFLAG_ALTACT_SIG, 'ALTACT_SIG']
+  [DFLAG_ALTACT_SIG, 'ALTACT_SIG'],
+  [DFLAG_NATIVE_RECORDS, 'NATIVE_RECORDS']
 ]
 
 /** Names of the set bits, e.g. `['UNLINK_ID', 'V4_NC']`. */

@@ -182,6 +182,8 @@ export type DumpTerm =
   /** A list of printable character codes, shown as a string. */
   | { kind: 'string'; value: string }
   | { kind: 'map'; entries: { key: DumpTerm; value: DumpTerm }[]; more?: number }
+  /** An OTP 29 native record `#module:name{field = value}` (RECORD_EXT in an `E` heap term). */
+  | { kind: 'record'; module: string; name: string; fields: { name: string; value: DumpTerm }[] }
   | {
       kind: 'binary'
       /** Size in bytes (of the whole binary). */

@@ -243,6 +243,23 @@ function term(r: Reader): DumpTerm {
       const a = term(r)
       return { kind: 'fun', text: `fun ${nodeName(m)}:${nodeName(f)}/${a.kind === 'int' ? a.value : '?'}` }
     }
+    case 67: {
+      // RECORD_EXT (OTP 29): Arity u32, Flags u8, Module, Name, Arity field names, Arity values
+      const n = r.u32()
+      if (r.u8() > 1) throw new RangeError('RECORD_EXT flags')
+      // each field takes at least a 2-byte name and a 1-byte value
+      r.need(n * 3)
+      const atomName = (): string => {
+        const a = term(r)
+        if (a.kind !== 'atom') throw new RangeError('RECORD_EXT expects an atom')
+        return a.name
+      }
+      const module = atomName()
+      const name = atomName()
+      const names: string[] = []
+      for (let i = 0; i < n; i++) names.push(atomName())
+      return { kind: 'record', module, name, fields: names.map((field) => ({ name: field, value: term(r) })) }
+    }
     case 121: // LOCAL_EXT: opaque, only meaningful inside the node that wrote it
       r.pos = r.b.length
       return { kind: 'missing', reason: 'unparsable', text: "'#LocalExt'" }

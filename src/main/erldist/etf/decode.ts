@@ -53,7 +53,8 @@ const {
   ATOM_UTF8_EXT,
   SMALL_ATOM_UTF8_EXT,
   V4_PORT_EXT,
-  LOCAL_EXT
+  LOCAL_EXT,
+  RECORD_EXT
 } = Tags
 
 const SMALL_INTS: IntegerTerm[] = Array.from(
@@ -65,6 +66,7 @@ const F_TUPLE = 0
 const F_LIST = 1
 const F_MAP = 2
 const F_FUN = 3
+const F_RECORD = 4
 
 interface Frame {
   type: number
@@ -73,6 +75,14 @@ interface Frame {
   count: number
   key: Term | undefined
   fun: FunHeader | undefined
+  record: RecordHeader | undefined
+}
+
+interface RecordHeader {
+  module: string
+  name: string
+  exported: boolean
+  fieldNames: string[]
 }
 
 interface FunHeader {
@@ -488,6 +498,21 @@ class Decoder {
           else this.push(stack, F_FUN, numFree, tagAt).fun = fun
           break
         }
+        case RECORD_EXT: {
+          const n = this.u32()
+          const flags = this.u8()
+          if (flags > 1) this.fail(`RECORD_EXT flags ${flags} (0 or 1)`, tagAt)
+          // each field takes a name atom (at least 2 bytes) and a value (at least 1)
+          this.checkCount(n, 3, 'RECORD_EXT')
+          const module = this.atomName()
+          const name = this.atomName()
+          const fieldNames: string[] = []
+          for (let i = 0; i < n; i++) fieldNames.push(this.atomName())
+          const record: RecordHeader = { module, name, exported: flags === 1, fieldNames }
+          if (n === 0) value = { kind: 'record', module, name, exported: record.exported, fields: [] }
+          else this.push(stack, F_RECORD, n, tagAt).record = record
+          break
+        }
         case COMPRESSED:
           this.fail('COMPRESSED is only allowed at the top level', tagAt)
         // eslint-disable-next-line no-fallthrough
@@ -515,7 +540,8 @@ class Decoder {
       )
     const items = new Array<Term>(type === F_MAP ? count >>> 1 : type === F_LIST ? count - 1 : count)
     let f = this.pool.pop()
-    if (f === undefined) f = { type, items, index: 0, count, key: undefined, fun: undefined }
+    if (f === undefined)
+      f = { type, items, index: 0, count, key: undefined, fun: undefined, record: undefined }
     else {
       f.type = type
       f.items = items
@@ -523,6 +549,7 @@ class Decoder {
       f.count = count
       f.key = undefined
       f.fun = undefined
+      f.record = undefined
     }
     stack.push(f)
     return f
@@ -549,6 +576,13 @@ class Decoder {
         return f.index * 2 === f.count
           ? { kind: 'map', entries: f.items as unknown as Array<readonly [Term, Term]> }
           : undefined
+      case F_RECORD: {
+        f.items[f.index++] = value
+        if (f.index !== f.count) return undefined
+        const r = f.record as RecordHeader
+        const fields = r.fieldNames.map((field, i) => [field, f.items[i]] as const)
+        return { kind: 'record', module: r.module, name: r.name, exported: r.exported, fields }
+      }
       default:
         f.items[f.index++] = value
         return f.index === f.count ? { kind: 'fun', ...(f.fun as FunHeader), free: f.items } : undefined

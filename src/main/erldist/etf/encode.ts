@@ -242,6 +242,16 @@ export function encodeInto(w: Writer, root: Term): void {
       }
       case 'local':
         throw new EtfEncodeError('LOCAL_EXT terms cannot be sent')
+      case 'record':
+        // RECORD_EXT: tag, Arity u32, Flags u8, Module, Name, Arity field-name atoms, Arity values
+        w.u8(T.RECORD_EXT)
+        w.u32(t.fields.length)
+        w.u8(t.exported ? 1 : 0)
+        atomInto(w, t.module)
+        atomInto(w, t.name)
+        for (const [field] of t.fields) atomInto(w, field)
+        for (let i = t.fields.length - 1; i >= 0; i--) work.push(t.fields[i][1])
+        break
     }
   }
 }

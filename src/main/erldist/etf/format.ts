@@ -225,6 +225,16 @@ function write(root: Term, style: 'p' | 'w', localNode: string | undefined, out:
       case 'local':
         out.push(`#Local<${t.bytes.length} bytes>`)
         break
+      case 'record': {
+        // as OTP 29 prints a native record: #geometry:vec{x = 1.0,y = 7.0}
+        work.push('}')
+        for (let i = t.fields.length - 1; i >= 0; i--) {
+          work.push(t.fields[i][1], `${formatAtom(t.fields[i][0])} = `)
+          if (i > 0) work.push(',')
+        }
+        work.push(`#${formatAtom(t.module)}:${formatAtom(t.name)}{`)
+        break
+      }
     }
   }
 }

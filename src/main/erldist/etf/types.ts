@@ -26,6 +26,7 @@ export type Term =
   | FunTerm
   | ExportTerm
   | LocalTerm
+  | RecordTerm
 
 export interface AtomTerm {
   readonly kind: 'atom'
@@ -108,6 +109,17 @@ export interface ExportTerm {
   readonly module: string
   readonly name: string
   readonly arity: number
+}
+/**
+ * RECORD_EXT (OTP 29 native record, EEP 79): `#module:name{field = value, ...}`. `exported` is the
+ * tag's flags byte (1 when the record is exported from its module, 0 otherwise). Fields in wire order.
+ */
+export interface RecordTerm {
+  readonly kind: 'record'
+  readonly module: string
+  readonly name: string
+  readonly exported: boolean
+  readonly fields: Array<readonly [string, Term]>
 }
 /** LOCAL_EXT: opaque bytes (tag included) in a node-internal format; never sent on the wire. */
 export interface LocalTerm {
@@ -205,7 +217,8 @@ const KINDS = new Set<string>([
   'ref',
   'fun',
   'export',
-  'local'
+  'local',
+  'record'
 ])
 
 export function isTerm(value: unknown): value is Term {
@@ -398,6 +411,17 @@ export function termEquals(x: Term, y: Term): boolean {
       case 'local':
         if (!bytesEqual(a.bytes, (b as LocalTerm).bytes)) return false
         break
+      case 'record': {
+        const br = b as RecordTerm
+        if (a.module !== br.module || a.name !== br.name || a.fields.length !== br.fields.length) return false
+        // the VM keeps a record's fields in one order whatever order they were sent in: compare by name
+        for (const [field, value] of a.fields) {
+          const other = br.fields.find(([f]) => f === field)
+          if (other === undefined) return false
+          work.push(value, other[1])
+        }
+        break
+      }
     }
   }
   return true
