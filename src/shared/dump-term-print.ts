@@ -223,6 +223,15 @@ export function printDumpTerm(term: DumpTerm, options: DumpPrintOptions = {}): s
         more(t.more, entries.length > 0)
         return push('}')
       }
+      case 'record':
+        // Elixir has no syntax for an OTP 29 native record: the Erlang form, values in Elixir syntax
+        push(`#${printAtom(t.module)}:${printAtom(t.name)}{`)
+        t.fields.forEach((f, i) => {
+          if (i > 0) push(', ')
+          push(`${printAtom(f.name)} = `)
+          ex(f.value)
+        })
+        return push('}')
       case 'binary':
         return push(printElixirBinary(t))
       case 'pid':

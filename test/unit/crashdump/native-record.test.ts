@@ -36,6 +36,7 @@ describe('native records in dumps', () => {
     const t = d.safe(() => d.term('H100'))
     expect(t.kind).toBe('record')
     expect(printDumpTerm(t)).toBe('#shop:order{id = 42,lines = [#shop:line{}]}')
+    expect(printDumpTerm(t, { syntax: 'elixir' })).toBe('#shop:order{id = 42, lines = [#shop:line{}]}')
   })
 
   it('a cut or malformed RECORD_EXT is a placeholder, not a crash', () => {
