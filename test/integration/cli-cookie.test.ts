@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIo } from '../../src/main/cli/command'
-import { main } from '../../src/main/cli/main'
+import { runCli, type CliResult } from '../support/cli-runner'
 import { startNode, type ErlNode } from '../support/erl-node'
 
 let node: ErlNode
@@ -18,19 +17,9 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true })
 })
 
-async function cli(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {}
-): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    env: { HOME: home, ...env }
-  }
-  return { code: await main(argv, io), out, err }
-}
+/** The CLI with HOME at the test's home, where the node's ~/.erlang.cookie is. */
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  runCli(argv, { HOME: home, ...env })
 
 describe('which cookie the CLI sends where', () => {
   it('--cookie-file FILE reads the cookie from a file (so it is never in ps)', async () => {

@@ -2,24 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { CliIo } from '../../src/main/cli/command'
-import { main } from '../../src/main/cli/main'
 import { writeDump } from '../support/dump-writer'
+import { runCli as cli } from '../support/cli-runner'
 
 /** A slogan that would retitle the terminal, ring it, clear it and hide the next line. */
 const SLOGAN_EXPR = 'erlang:halt("evil \\e]0;pwned\\^g\\e[2J\\rhidden\\x{9b}31m")'
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    env: { HOME: '/nonexistent' }
-  }
-  const code = await main(argv, io)
-  return { code, out, err }
-}
 
 let dir: string
 let dump: string

@@ -3,24 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startNode, type ErlNode } from '../support/erl-node'
-import type { CliIo } from '../../src/main/cli/command'
-import { main } from '../../src/main/cli/main'
 import { MEMORY_KEYS } from '../../src/main/cli/node-commands'
-
-/** Runs a command line through the real dispatcher (main.ts). */
-async function run(
-  argv: string[],
-  env: NodeJS.ProcessEnv = {}
-): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = {
-    out: (t) => (out += t + '\n'),
-    err: (t) => (err += t + '\n'),
-    env: { HOME: '/nonexistent', ...env }
-  }
-  return { code: await main(argv, io), out, err }
-}
+import { runCli as run } from '../support/cli-runner'
 
 let n: ErlNode
 beforeAll(async () => {

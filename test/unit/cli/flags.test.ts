@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { CliIo } from '../../../src/main/cli/command'
-import { commands, main } from '../../../src/main/cli/main'
-
-/** The real dispatcher (main.ts) over the real command table; nothing here reaches a node or a file. */
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const io: CliIo = {
-    out: (t) => (out += `${t}\n`),
-    err: (t) => (err += `${t}\n`),
-    env: { HOME: '/nonexistent' }
-  }
-  return { code: await main(argv, io), out, err }
-}
+import { commands } from '../../../src/main/cli/main'
+import { runCli as run } from '../../support/cli-runner'
 
 describe('erlscope flags', () => {
   it('every command refuses an unknown flag with exit 2 and a sentence naming it', async () => {
