@@ -182,3 +182,26 @@ describe('erlscope mcp', () => {
     }
   })
 })
+
+describe('erlscope watch (the built command)', () => {
+  it('prints JSON Lines until SIGINT, then exits 0', async () => {
+    const { spawn } = await import('node:child_process')
+    const child = spawn(process.execPath, [BIN, 'watch', n.name, '--interval', '300', '--json'], {
+      env: { PATH: process.env.PATH ?? '', HOME: dir, ERLSCOPE_COOKIE: n.cookie }
+    })
+    let out = ''
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (b: Buffer) => {
+        out += b.toString()
+        if (out.split('\n').filter((l) => l.trim()).length >= 2) resolve()
+      })
+      child.once('exit', (code) => reject(new Error(`watch exited early (${code}): ${out}`)))
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+    child.kill('SIGINT')
+    expect(await exited).toBe(0)
+    const first = JSON.parse(out.split('\n')[0]) as { node: string; memoryBytes: { binary: number } }
+    expect(first.node).toBe(n.name)
+    expect(first.memoryBytes.binary).toBeGreaterThan(0)
+  })
+})

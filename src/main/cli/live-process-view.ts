@@ -3,6 +3,11 @@ import type { MessagesResult, ProcessDetail } from '../../shared/contract/node'
 import { LIMITS } from '../node/collectors'
 import type { ProcessDetailView } from './process-detail'
 
+/** `min_heap_size` -> `gcMinHeapSize`: JSON keys stay camelCase. */
+export function gcKey(name: string): string {
+  return `gc${name.replace(/(^|_)([a-z0-9])/g, (_m, _u: string, c: string) => c.toUpperCase())}`
+}
+
 export function liveProcessView(
   node: string,
   d: ProcessDetail,
@@ -31,7 +36,7 @@ export function liveProcessView(
       { key: 'trapExit', label: 'Trap exit', value: d.trapExit },
       { key: 'priority', label: 'Priority', value: d.priority },
       { key: 'groupLeader', label: 'Group leader', value: d.groupLeader },
-      ...Object.entries(d.garbageCollection).map(([k, v]) => ({ key: `gc_${k}`, label: `GC ${k}`, value: v }))
+      ...Object.entries(d.garbageCollection).map(([k, v]) => ({ key: gcKey(k), label: `GC ${k}`, value: v }))
     ],
     lists: [
       { key: 'links', label: 'Links', items: d.links },

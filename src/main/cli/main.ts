@@ -24,8 +24,14 @@ export const commands: CliCommand[] = [
 ]
 
 function help(list: readonly CliCommand[]): string {
-  const width = Math.max(12, ...list.map((c) => c.usage.length))
-  const lines = list.map((c) => `  erlscope ${c.usage.padEnd(width)}  ${c.summary}`)
+  // a usage longer than this puts its summary on the next line, so one long usage cannot push
+  // every summary off the screen
+  const width = 50
+  const lines = list.map((c) =>
+    c.usage.length <= width
+      ? `  erlscope ${c.usage.padEnd(width)}  ${c.summary}`
+      : `  erlscope ${c.usage}\n  ${' '.repeat(width + 11)}${c.summary}`
+  )
   return [
     `erlscope ${APP_VERSION} — memory observer for Erlang/Elixir nodes and crash dumps`,
     '',
@@ -41,7 +47,9 @@ function help(list: readonly CliCommand[]): string {
     'DUMP may be gzip-, Zstandard- or xz-compressed (recognised by its first bytes), or - for stdin.',
     'Route flags reach nodes behind SSH hops (--ssh), a proxy command (kubectl exec, ssh -W), TLS',
     'distribution (--tls) or without EPMD (--dist-port): see docs/connecting.md.',
-    "Add --json for machine-readable output; 'erlscope COMMAND --help' lists a command's options."
+    "Add --json for machine-readable output; 'erlscope COMMAND --help' lists a command's options.",
+    'Exit status: 0 done, 1 an error (one sentence and its [code] on stderr), 2 a usage error.',
+    'JSON field names and the exit codes: docs/cli.md.'
   ].join('\n')
 }
 
