@@ -37,7 +37,7 @@ describe('erlscope process NODE PID', () => {
     expect(m.code, m.err).toBe(0)
     const messages = (JSON.parse(m.out) as { messages: string[] }).messages
     expect(messages).toHaveLength(3)
-    expect(messages[0]).toContain("{job,1,")
+    expect(messages[0]).toContain('{job,1,')
 
     const text = await runCli(['process', n.name, sink, '--messages', '2'], env())
     expect(text.code, text.err).toBe(0)
