@@ -95,6 +95,18 @@ describe('crash dumps in the GUI (real erl dump, real Chromium)', () => {
 
     await drawer.locator('[data-tab=dictionary]').click()
     expect(await drawer.innerText()).toContain('order_count => 2000')
+    // the same terms in Elixir syntax, then back
+    await drawer.locator('[data-testid=term-syntax] [data-syntax=elixir]').click()
+    await expect.poll(() => drawer.innerText()).toContain(':order_count => 2000')
+    await drawer.locator('[data-tab=messages]').click()
+    expect((await items.first().innerText()).trim()).toBe('{:order, 1, "payload"}')
+    await app.screenshot('dump-process-elixir')
+    const size = page.viewportSize()
+    await page.setViewportSize({ width: 1024, height: 640 })
+    await app.screenshot('dump-process-elixir-1024')
+    if (size) await page.setViewportSize(size)
+    await drawer.locator('[data-testid=term-syntax] [data-syntax=erlang]').click()
+    expect((await items.first().innerText()).trim()).toBe(expectedMessage(1))
     await drawer.locator('[data-tab=info]').click()
     expect(await drawer.innerText()).toMatch(/Timers \(1\)\s+tick/)
     await app.screenshot('dump-processes-drawer')
