@@ -17,12 +17,13 @@ export async function writeDump(
   name: string,
   expr: string,
   env: Record<string, string> = {},
-  args: string[] = []
+  args: string[] = [],
+  erl = 'erl'
 ): Promise<Generated> {
   const dump = join(dir, `${name}.dump`)
   const expected = join(dir, `${name}.expected`)
   const full = `Expected = ${JSON.stringify(expected)}, ${expr}`
-  await run('erl', ['-noshell', ...args, '-eval', full], {
+  await run(erl, ['-noshell', ...args, '-eval', full], {
     env: { ...process.env, ERL_CRASH_DUMP: dump, ERL_CRASH_DUMP_SECONDS: '60', ...env },
     timeout: 60_000,
     maxBuffer: 16 << 20

@@ -27,6 +27,8 @@ export interface StartOptions {
   env?: Record<string, string>
   /** Expression evaluated at boot (`-eval`), e.g. to seed processes. */
   bootEval?: string
+  /** The `erl` to run (default `erl` on PATH, OTP 25 here; test/support/otp27.ts has an OTP 27 one). */
+  erl?: string
 }
 
 export const shortHost = (): string => hostname().split('.')[0]
@@ -61,7 +63,7 @@ export async function startNode(options: StartOptions = {}): Promise<ErlNode> {
   const nameArgs = options.longNames ? ['-name', name] : ['-sname', alive]
   const args = ['-noinput', ...nameArgs, '-setcookie', cookie, ...(options.args ?? [])]
   if (options.bootEval) args.push('-eval', options.bootEval)
-  const child = spawn('erl', args, {
+  const child = spawn(options.erl ?? 'erl', args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
