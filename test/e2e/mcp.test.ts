@@ -139,6 +139,13 @@ describe('erlscope mcp', () => {
     expect(unknown.message.length).toBeGreaterThan(10)
   })
 
+  it('sends the cookie to no other host unless the operator named it with --allow-node', async () => {
+    // a model picks the node; a relay posing as it could pass our handshake on to the real cluster
+    const away = errorOf(await call(client, 'node_memory', { node: 'shop@203.0.113.7' }))
+    expect(away.code).toBe('invalid_request')
+    expect(away.message).toContain('--allow-node shop@203.0.113.7')
+  })
+
   it('dump_report and dump_processes read a real crash dump', async () => {
     const rep = data<{ slogan: string; memoryBytes: Record<string, number>; counts: { processes: number } }>(
       await call(client, 'dump_report', { path: dump })

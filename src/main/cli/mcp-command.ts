@@ -10,6 +10,11 @@ const MCP_FLAGS: readonly FlagSpec[] = [
     help: 'the cookie for the nodes the tools name (else $ERLSCOPE_COOKIE, else ~/.erlang.cookie for nodes on this machine)'
   },
   {
+    name: 'allow-node',
+    value: 'NODE',
+    help: 'a node on another host that the cookie may be sent to (repeatable); nodes on this machine need none'
+  },
+  {
     name: 'user-data',
     value: 'DIR',
     help: "the app's settings folder, for saved connections (default $ERLSCOPE_USER_DATA, else the platform's)"
@@ -23,7 +28,7 @@ const MCP_FLAGS: readonly FlagSpec[] = [
 /** `erlscope mcp`: stdout carries the protocol, so nothing else may be printed there. */
 export const mcpCommand: CliCommand = {
   name: 'mcp',
-  usage: 'mcp [--cookie-file FILE] [--user-data DIR] [--allow-eval]',
+  usage: 'mcp [--cookie-file FILE] [--allow-node NODE]... [--user-data DIR] [--allow-eval]',
   summary:
     'serve the read-only tools to an AI assistant over the Model Context Protocol (stdio); see docs/mcp.md',
   flags: MCP_FLAGS,

@@ -14,6 +14,7 @@ import { defaultCacheDir } from '../crashdump/index-cache'
 import { parseNodeName } from '../erldist/node-name'
 import { connectNode } from '../erldist/client'
 import { createNodeHandlers, type NodeHandlers } from '../node/handlers'
+import { isThisMachine } from '../node/this-machine'
 import { ConnectionStore } from '../store/connections'
 import { unavailableSecretStore } from '../store/secrets'
 
@@ -74,9 +75,21 @@ export class McpServices {
     return { node: parseNodeName(name).full }
   }
 
-  /** The cookie rules of the CLI (src/main/cli/node-cookie.ts), over the server's own flags. */
+  /**
+   * The cookie rules of the CLI (src/main/cli/node-cookie.ts), over the server's own flags — but
+   * a model picks the node, and text it read (a dump, a message) can steer it: whoever answers as
+   * that node could relay our handshake to every node sharing the cookie. So the server's cookie
+   * goes only to nodes on this machine and to those the operator named with `--allow-node`.
+   */
   private cookieFor(t: Target): string | undefined {
     if (t.saved?.hasCookie && t.saved.cookiePlaintext) return undefined
+    const { full, host } = parseNodeName(t.node)
+    const allowed = this.opts.args.lists?.get('allow-node') ?? []
+    if (!isThisMachine(host) && !allowed.some((a) => a === full || a === t.node))
+      throw new AppError(
+        'invalid_request',
+        `${full} is not on this machine and was not named with --allow-node when the server started, so erlscope mcp does not send it a cookie. Start the server with --allow-node ${full}, or save a connection for it in the app.`
+      )
     return resolveCookie(this.opts.args, this.opts.io, t.node)
   }
 
