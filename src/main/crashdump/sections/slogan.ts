@@ -98,9 +98,10 @@ export function explainSlogan(slogan: string | null): SloganExplanation {
       ...base
     }
   // The VM's own words when ets:new/2 hits the table limit: "** Too many db tables **" (logged by
-  // erl_db.c before it raises system_limit), or the system_limit error itself coming from ets:new.
+  // erl_db.c before it raises system_limit), the system_limit error itself coming from ets:new, or
+  // the "maximum number of ETS tables" wording that error formatters (lager, logger) print for it.
   // Not /ets/i anywhere: "sockets", "tickets" or "buckets" say nothing about ETS.
-  if (/Too many db tables|\bsystem_limit\b.*\{ets,new,/i.test(s))
+  if (/Too many db tables|maximum number of ETS tables|\bsystem_limit\b.*\{ets,new,/i.test(s))
     return {
       category: 'system_limit',
       title: 'The ETS table limit was reached',
