@@ -111,6 +111,9 @@ describe('views that keep their data and say so when the node goes away and come
     await page.click('.main-tabs [data-tab=allocators]')
     await page.waitForSelector('[data-testid=allocators] .row', { timeout: 30_000 })
     await page.click('.main-tabs [data-tab=memory]')
+    await page.click('[data-testid=memory-subtabs] [data-tab=ets]')
+    await page.waitForSelector('[data-testid=ets-view] .row', { timeout: 30_000 })
+    await page.click('[data-testid=memory-subtabs] [data-tab=chart]')
     await expect
       .poll(() => page.locator('[data-testid=memory]').innerText(), { timeout: 30_000 })
       .toMatch(/\b([3-9]|\d\d+) samples/)
@@ -151,6 +154,15 @@ describe('views that keep their data and say so when the node goes away and come
     await expect.poll(() => banner('allocators').innerText()).toMatch(STALE)
     expect(await page.locator('[data-testid=allocators]').innerText()).toMatch(/eheap_alloc\[\d+\]/)
     await app.screenshot('away-allocators')
+
+    // a Memory sub-view (ETS): read again on opening, it keeps its rows under the banner
+    await page.click('.main-tabs [data-tab=memory]')
+    await page.click('[data-testid=memory-subtabs] [data-tab=ets]')
+    await expect.poll(() => banner('ets-view').innerText()).toMatch(STALE)
+    expect(await page.locator('[data-testid=ets-view] .row').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid=ets-summary]').innerText()).toMatch(/[1-9][\d,]* tables/)
+    await app.screenshot('away-memory-ets')
+    await page.click('[data-testid=memory-subtabs] [data-tab=chart]')
   })
 
   it('breaks the memory series at a restart under the same name and measures growth from there', async () => {

@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { AtomsAndCode, BinLeakResult, ChurnReport, EtsPage, PortPage } from '@shared/contract/categories'
 import type { AllocatorReport, ProcessRow, SystemOverview } from '@shared/contract/node'
 
 /** The process table as last read: kept so a lost node does not turn into "0 processes". */
@@ -14,6 +15,11 @@ interface SessionViews {
   overview?: SystemOverview
   allocators?: AllocatorReport
   processes?: ProcessesSeen
+  ets?: EtsPage
+  ports?: PortPage
+  atoms?: AtomsAndCode
+  churn?: ChurnReport
+  binLeak?: BinLeakResult
 }
 
 /**

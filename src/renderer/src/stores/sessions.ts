@@ -46,15 +46,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     if (activeId.value === sessionId) activeId.value = sessions.value[0]?.sessionId ?? null
   }
 
-  /** Why the active session's views cannot refresh; null while connected (or with no session). */
-  function offlineNotice(): string | null {
-    const s = active.value
-    if (!s || s.state === 'connected') return null
-    return s.state === 'reconnecting'
-      ? 'The connection to the node was lost; reconnecting.'
-      : 'The session is closed.'
-  }
-
   /** The active session is not connected (its views show what they last read). */
   const offline = computed(() => active.value !== null && active.value.state !== 'connected')
 
@@ -108,7 +99,6 @@ export const useSessionsStore = defineStore('sessions', () => {
     disconnect,
     select,
     sessionFor,
-    offlineNotice,
     offline,
     retries
   }
