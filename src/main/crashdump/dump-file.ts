@@ -455,7 +455,16 @@ export class DumpFile {
 
   async etsTables(): Promise<DumpEtsTable[]> {
     const ws = (await this.header()).wordSize
-    return this.all('ets', (id, body) => parseEts(id ?? '', body, ws))
+    const rows = await this.all('ets', (id, body) => parseEts(id ?? '', body, ws))
+    for (const t of rows) t.ownerName = this.nameOfPid(t.owner)
+    return rows
+  }
+
+  /** The registered name of a process in this dump, null for none (or no such process). */
+  private nameOfPid(pid: string | null): string | null {
+    if (!pid) return null
+    const r = this.rowOfPid(pid)
+    return r >= 0 ? this.index.procs.name[r] : null
   }
 
   async timers(): Promise<DumpTimer[]> {
@@ -463,7 +472,9 @@ export class DumpFile {
   }
 
   async ports(): Promise<DumpPort[]> {
-    return this.all('port', (id, body) => parsePort(id ?? '', body))
+    const rows = await this.all('port', (id, body) => parsePort(id ?? '', body))
+    for (const port of rows) port.connectedName = this.nameOfPid(port.connected)
+    return rows
   }
 
   async allocators(): Promise<DumpAllocatorInstance[]> {
@@ -500,10 +511,21 @@ export class DumpFile {
       }
       case 'ets': {
         const rows = [...(await this.etsTables())].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0))
-        return { kind, ...page(rows, (t) => `${t.owner} ${t.name} ${t.table}`) }
+        return {
+          kind,
+          ...page(rows, (t) => `${t.owner} ${t.ownerName ?? ''} ${t.name} ${t.table}`),
+          tablesBytes: rows.reduce((sum, t) => sum + (t.bytes ?? 0), 0),
+          memoryEts: (await this.memory()).ets
+        }
       }
       case 'ports':
-        return { kind, ...page(await this.ports(), (t) => `${t.id} ${t.driver} ${t.connected} ${t.name}`) }
+        return {
+          kind,
+          ...page(
+            await this.ports(),
+            (t) => `${t.id} ${t.driver} ${t.connected} ${t.connectedName ?? ''} ${t.name}`
+          )
+        }
       case 'timers':
         return { kind, ...page(await this.timers(), (t) => `${t.owner} ${t.message}`) }
       case 'schedulers': {

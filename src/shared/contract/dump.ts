@@ -258,6 +258,8 @@ export interface ProcessDetailOptions {
 
 export interface DumpEtsTable {
   owner: string
+  /** The owner's registered name, when the dump has one for that pid. */
+  ownerName: string | null
   /** Table id as printed (`Table:`), a number or `#Ref<…>`. */
   table: string
   name: string | null
@@ -275,6 +277,8 @@ export interface DumpPort {
   id: string
   state: string | null
   connected: string | null
+  /** The connected process's registered name, when the dump has one. */
+  connectedName: string | null
   name: string | null
   /** `linked-in driver`, `external process`, `forker process` … */
   controls: string | null
@@ -440,7 +444,15 @@ export type DumpSection =
       instances: DumpAllocatorInstance[]
       /** Lines of `=allocator:` sections that are not alloc_util instances (mseg, erts_mmap …). */
     }
-  | { kind: 'ets'; total: number; rows: DumpEtsTable[] }
+  | {
+      kind: 'ets'
+      total: number
+      rows: DumpEtsTable[]
+      /** Bytes of every table in the dump (words × word size), before filter and paging. */
+      tablesBytes: number
+      /** The dump's `=memory` `ets` figure (includes ETS's own overhead), null when absent. */
+      memoryEts: number | null
+    }
   | { kind: 'ports'; total: number; rows: DumpPort[] }
   | { kind: 'timers'; total: number; rows: DumpTimer[] }
   | { kind: 'schedulers'; rows: DumpScheduler[] }

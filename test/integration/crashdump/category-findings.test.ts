@@ -66,4 +66,43 @@ describe('category findings in a dump', () => {
       await d.close()
     }
   })
+
+  it('gives ETS and port rows their owner names, ETS largest first and summed against =memory ets', async () => {
+    const d = await DumpFile.open(await indexDumpFile(dump.dump))
+    try {
+      const ets = await d.section('ets')
+      if (ets.kind !== 'ets') throw new Error(`ets section came back as ${ets.kind}`)
+      const big = ets.rows[0]
+      expect(big.name).toBe('erlscope_big_cache')
+      expect(big.ownerName).toBe('erlscope_cache_owner')
+      expect(big.bytes).toBe((big.words ?? 0) * 8)
+      // 60,000 objects of a 40-element list: well over 10 MiB
+      expect(big.bytes).toBeGreaterThan(10 << 20)
+      for (let i = 1; i < ets.rows.length; i++)
+        expect(ets.rows[i - 1].bytes ?? 0).toBeGreaterThanOrEqual(ets.rows[i].bytes ?? 0)
+      const sum = ets.rows.reduce((a, t) => a + (t.bytes ?? 0), 0)
+      expect(ets.total).toBe(ets.rows.length)
+      expect(ets.tablesBytes).toBe(sum)
+      const memory = await d.section('memory')
+      if (memory.kind !== 'memory') throw new Error(`memory section came back as ${memory.kind}`)
+      expect(ets.memoryEts).toBe(memory.memory.ets)
+      // the tables' words are most of what the VM counts as ets memory, never more
+      expect(sum).toBeLessThanOrEqual(ets.memoryEts ?? 0)
+      expect(sum / (ets.memoryEts ?? 1)).toBeGreaterThan(0.8)
+      // a filter on the owner's name finds its table
+      const byName = await d.section('ets', { filter: 'cache_owner' })
+      expect(byName.kind === 'ets' && byName.rows.map((t) => t.name)).toEqual(['erlscope_big_cache'])
+
+      const ports = await d.section('ports', { filter: 'erlscope_stuck_sender' })
+      if (ports.kind !== 'ports') throw new Error(`ports section came back as ${ports.kind}`)
+      expect(ports.rows).toHaveLength(1)
+      expect(ports.rows[0].driver).toBe('tcp_inet')
+      expect(ports.rows[0].connectedName).toBe('erlscope_stuck_sender')
+      expect(ports.rows[0].queue ?? 0).toBeGreaterThan(1 << 20)
+      const unnamed = await d.section('ports')
+      expect(unnamed.kind === 'ports' && unnamed.rows.some((p) => p.connectedName === null)).toBe(true)
+    } finally {
+      await d.close()
+    }
+  })
 })

@@ -8,6 +8,7 @@ export function parseEts(owner: string, body: string, wordSize: number): DumpEts
   const objects = num(firstValue(fields, 'Objects')) ?? num(firstValue(fields, 'Elements'))
   return {
     owner,
+    ownerName: null,
     table: firstValue(fields, 'Table') ?? '',
     name: firstValue(fields, 'Name'),
     type:

@@ -31,6 +31,7 @@ export function parsePort(id: string, body: string): DumpPort {
     id,
     state: firstValue(fields, 'State'),
     connected: firstValue(fields, 'Connected'),
+    connectedName: null,
     name: firstValue(fields, 'Registered as'),
     controls,
     driver,

@@ -6,3 +6,11 @@ export const openProcessKey: InjectionKey<(pid: string) => void> = Symbol('open-
 export function useOpenProcess(): (pid: string) => void {
   return inject(openProcessKey, () => undefined)
 }
+
+/** Tells the workspace's pid-name cache a name a reply already carried (no lookup needed). */
+export const rememberPidNameKey: InjectionKey<(pid: string, name: string) => void> =
+  Symbol('remember-dump-pid-name')
+
+export function useRememberPidName(): (pid: string, name: string) => void {
+  return inject(rememberPidNameKey, () => undefined)
+}

@@ -24,6 +24,7 @@ export interface SectionTable<Row extends object> {
   sortValue?: (row: Row, key: string) => number | string | null
   detail?: (row: Row) => { key: string; value: string }[]
   note?: (s: DumpSection) => string | null
+  pidNames?: (row: Row) => [string | null, string | null][]
   defaultSort?: SortState | null
   emptyText?: string
 }
@@ -82,59 +83,74 @@ const dash = (s: string | null | undefined): string => (s === null || s === unde
 
 export const etsTable: SectionTable<DumpEtsTable> = {
   kind: 'ets',
+  // memory and the owner first: what a narrow window must still show
   ...table<DumpEtsTable>([
-    { key: 'name', label: 'Name', width: 'minmax(160px, 2fr)', mono: true, text: (r) => dash(r.name) },
-    { key: 'table', label: 'Table id', width: 'minmax(110px, 1fr)', mono: true, text: (r) => r.table },
+    { key: 'name', label: 'Name', width: 'minmax(150px, 1.6fr)', mono: true, text: (r) => dash(r.name) },
+    bytes('bytes', 'Memory', (r) => r.bytes, '96px'),
+    count('objects', 'Objects', (r) => r.objects),
     {
       key: 'owner',
       label: 'Owner',
-      width: 'minmax(170px, 1.4fr)',
+      width: 'minmax(220px, 1.8fr)',
       mono: true,
       pids: true,
+      // the pid links to the process; PidText shows the registered name beside it
       text: (r) => r.owner
     },
     { key: 'type', label: 'Type', width: '90px', text: (r) => dash(r.type) },
     { key: 'protection', label: 'Protection', width: '90px', text: (r) => dash(r.protection) },
-    count('objects', 'Objects', (r) => r.objects),
-    bytes('bytes', 'Memory', (r) => r.bytes),
+    { key: 'table', label: 'Table id', width: 'minmax(110px, 1fr)', mono: true, text: (r) => r.table },
     count('buckets', 'Buckets', (r) => r.buckets)
   ]),
   rows: pick('ets', (s) => s.rows),
   total: totalOf,
-  detail: (r) => r.fields,
+  detail: (r) => [{ key: 'Owner name', value: dash(r.ownerName) }, ...r.fields],
+  note: (s) => (s.kind === 'ets' ? etsMemoryNote(s.tablesBytes, s.memoryEts) : null),
+  pidNames: (r) => [[r.owner, r.ownerName]],
   defaultSort: { key: 'bytes', desc: true }
+}
+
+/** The tables' bytes against the dump's `=memory` ets figure (which adds ETS's own overhead). */
+export function etsMemoryNote(tablesBytes: number, memoryEts: number | null): string {
+  const tables = `tables hold ${humanBytes(tablesBytes)}`
+  if (!memoryEts) return tables
+  const share = Math.round((tablesBytes / memoryEts) * 100)
+  return `${tables} of ${humanBytes(memoryEts)} ets memory (${share} %)`
 }
 
 export const portsTable: SectionTable<DumpPort> = {
   kind: 'ports',
+  // queue and the connected process first: what a narrow window must still show
   ...table<DumpPort>([
     { key: 'id', label: 'Port', width: '110px', mono: true, text: (r) => r.id },
-    {
-      key: 'name',
-      label: 'Name or command',
-      width: 'minmax(160px, 2fr)',
-      mono: true,
-      text: (r) => dash(r.name)
-    },
-    { key: 'driver', label: 'Driver', width: '110px', mono: true, text: (r) => dash(r.driver) },
-    { key: 'kind', label: 'Kind', width: '74px', text: (r) => r.kind },
+    { key: 'driver', label: 'Driver', width: '100px', mono: true, text: (r) => dash(r.driver) },
+    bytes('queue', 'Queue', (r) => r.queue, '86px'),
     {
       key: 'connected',
       label: 'Connected',
-      width: '110px',
+      width: 'minmax(240px, 1.6fr)',
       mono: true,
       pids: true,
       text: (r) => dash(r.connected)
     },
-    { key: 'state', label: 'State', width: 'minmax(100px, 1fr)', text: (r) => dash(r.state) },
-    count('links', 'Links', (r) => r.links.length, '64px'),
+    { key: 'kind', label: 'Kind', width: '74px', text: (r) => r.kind },
     bytes('input', 'Input', (r) => r.input, '86px'),
     bytes('output', 'Output', (r) => r.output, '86px'),
-    bytes('queue', 'Queue', (r) => r.queue, '86px')
+    count('links', 'Links', (r) => r.links.length, '64px'),
+    { key: 'state', label: 'State', width: 'minmax(90px, 0.8fr)', text: (r) => dash(r.state) },
+    {
+      key: 'name',
+      label: 'Name or command',
+      width: 'minmax(140px, 1.4fr)',
+      mono: true,
+      text: (r) => dash(r.name)
+    }
   ]),
   rows: pick('ports', (s) => s.rows),
   total: totalOf,
-  detail: (r) => r.fields
+  detail: (r) => [{ key: 'Connected name', value: dash(r.connectedName) }, ...r.fields],
+  pidNames: (r) => [[r.connected, r.connectedName]],
+  defaultSort: { key: 'queue', desc: true }
 }
 
 export const timersTable: SectionTable<DumpTimer> = {

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
+import { writeDump, type Generated } from '../support/dump-writer'
+
+/** A registered ETS owner with a big table and a registered TCP sender whose peer never reads. */
+const SCENARIO = `
+  Self = self(),
+  Owner = spawn(fun() ->
+    T = ets:new(erlscope_big_cache, [named_table, public, set]),
+    ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 30000)]),
+    Self ! {ready, self()},
+    receive stop -> ok end
+  end),
+  register(erlscope_cache_owner, Owner),
+  receive {ready, Owner} -> ok end,
+  {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
+  {ok, Port} = inet:port(L),
+  _Sink = spawn(fun() -> {ok, _} = gen_tcp:accept(L), receive never -> ok end end),
+  Sender = spawn(fun() ->
+    {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port, [binary, {active, false}, {sndbuf, 4096},
+                              {high_watermark, 64 * 1024 * 1024}]),
+    Bin = binary:copy(<<"x">>, 1024 * 1024),
+    [ok = gen_tcp:send(S, Bin) || _ <- lists:seq(1, 4)],
+    Self ! sent,
+    receive never -> ok end
+  end),
+  register(erlscope_stuck_sender, Sender),
+  receive sent -> ok end,
+  erlang:halt("categories")
+`
+
+describe('dump ETS and ports with owner names (real erl dump, real Chromium)', () => {
+  let app: AppHarness
+  let dir: string
+  let dump: Generated
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'erlscope-e2e-dump-categories-'))
+    dump = await writeDump(dir, 'categories', SCENARIO)
+    app = await openApp()
+  }, 120_000)
+  afterAll(async () => {
+    await app?.close()
+    await closeBrowser()
+    if (dir) rmSync(dir, { recursive: true, force: true })
+  })
+
+  const dumpTab = (tab: string): string => `[data-testid=dump-tabs] [data-tab=${tab}]`
+  const both = async (name: string): Promise<void> => {
+    const { page } = app
+    await page.setViewportSize({ width: 1024, height: 640 })
+    await app.screenshot(`${name}-1024`)
+    await page.setViewportSize({ width: 1440, height: 900 })
+    await app.screenshot(`${name}-1440`)
+  }
+
+  it('ETS: the largest table first with its owner name, the total against =memory ets', async () => {
+    const { page } = app
+    await dropFile(app, dump.dump)
+    await page.waitForSelector('[data-testid=slogan]')
+    await page.click(dumpTab('ets'))
+    const ets = page.locator('[data-section=ets]')
+    const first = ets.locator('.row').first()
+    await expect.poll(() => first.innerText()).toContain('erlscope_big_cache')
+    await expect.poll(() => first.innerText()).toContain('erlscope_cache_owner')
+    expect(await first.innerText()).toMatch(/MiB/)
+    expect(await ets.locator('.toolbar').innerText()).toMatch(
+      /tables hold [\d.]+ MiB of [\d.]+ MiB ets memory \(\d+ %\)/
+    )
+    await both('dump-ets-owners')
+    // the owner's pid opens that process
+    await first.locator('.pid-link').click()
+    await expect
+      .poll(() => page.locator('[data-testid=process-drawer] .title').innerText())
+      .toBe('erlscope_cache_owner')
+    await page.locator('[data-testid=process-drawer] button.close').click()
+  })
+
+  it('Ports: largest queue first with the connected process named', async () => {
+    const { page } = app
+    await page.click(dumpTab('ports'))
+    const ports = page.locator('[data-section=ports]')
+    const first = ports.locator('.row').first()
+    await expect.poll(() => first.innerText()).toContain('erlscope_stuck_sender')
+    expect(await first.innerText()).toContain('tcp_inet')
+    expect(await first.innerText()).toMatch(/MiB/)
+    await both('dump-ports-owners')
+  })
+})
