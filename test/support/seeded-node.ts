@@ -12,7 +12,9 @@ export const SEEDED = {
   /** A process referencing many large refc binaries. */
   binHolder: 'erlscope_seed_binholder',
   /** Spawns short-lived processes in a loop. */
-  churner: 'erlscope_seed_churner'
+  churner: 'erlscope_seed_churner',
+  /** A process whose heap keeps growing (a list it keeps, longer every tick), for a bounded time. */
+  heapGrower: 'erlscope_seed_heapgrower'
 } as const
 
 export async function seedMailbox(node: ErlNode, initial = 5000, perTick = 50): Promise<void> {
@@ -47,6 +49,19 @@ export async function seedChurner(node: ErlNode, perTick = 20): Promise<void> {
   await node.eval(`
     P = spawn(fun F() -> [spawn(fun() -> timer:sleep(30) end) || _ <- lists:seq(1, ${perTick})], timer:sleep(10), F() end),
     register(${SEEDED.churner}, P),
+    ok`)
+}
+
+/** Starts SEEDED.heapGrower: `perTick` more list cells every 50 ms for `ticks` ticks, then idle;
+ * `stop` ends it. */
+export async function seedHeapGrower(node: ErlNode, perTick = 10_000, ticks = 400): Promise<void> {
+  await node.eval(`
+    P = spawn(fun() ->
+          Grow = fun G(L, 0) -> receive stop -> length(L) end;
+                     G(L, N) -> receive stop -> length(L) after 50 -> G([lists:seq(1, ${perTick}) | L], N - 1) end end,
+          Grow([lists:seq(1, 200000)], ${ticks})
+        end),
+    register(${SEEDED.heapGrower}, P),
     ok`)
 }
 

@@ -86,12 +86,12 @@ const TOP_FLAGS: readonly FlagSpec[] = [
   JSON_FLAG
 ]
 
-/** The ranked value of a row in words: bytes for sizes, a signed delta for growth. */
+/** The ranked value of a row in words: bytes for sizes (heap too), a signed delta for growth. */
 function rankedText(r: ProcessRow, by: ProcessSortKey, growthOf: GrowthOf): string {
   const v = r.sortValue
   const sign = v > 0 ? '+' : v < 0 ? '-' : ''
   if (by === 'growth')
-    return growthOf === 'memory'
+    return growthOf === 'memory' || growthOf === 'total_heap_size'
       ? `${sign}${bytes(Math.abs(v))}`
       : `${sign}${Math.abs(v).toLocaleString('en-US')}`
   if (by === 'memory' || by === 'total_heap_size' || by === 'binary_memory') return bytes(v)

@@ -159,7 +159,9 @@ export function registerLiveTools(server: McpServer, s: McpServices): void {
         growthOf: z
           .enum(['memory', 'message_queue_len', 'reductions', 'total_heap_size'])
           .optional()
-          .describe('For by=growth: what grows (default memory)'),
+          .describe(
+            'For by=growth: what grows (default memory); memory and total_heap_size growth are in bytes'
+          ),
         windowMs: z
           .number()
           .int()

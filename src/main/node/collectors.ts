@@ -19,6 +19,7 @@ import {
   processDetail,
   processRow,
   processScan,
+  rankedUnitBytes,
   rawAllocators,
   systemOverview
 } from './convert'
@@ -159,6 +160,8 @@ export interface Ranking {
   scanned: number
   processCount: number
   wordSize: number
+  /** Bytes per unit of the node's ranked values (the word size for heap sizes). */
+  unitBytes: number
   takenAt: number
   /** The rows of the page asked for by the request that started the scan. */
   firstPage: { offset: number; limit: number; rows: ProcessRow[] }
@@ -182,7 +185,7 @@ export async function rank(client: LiveClient, q: NormalQuery, now = Date.now): 
       },
       LIMITS.scanTimeoutMs + q.windowMs
     )
-    const scan = processScan(v, q.sortBy)
+    const scan = processScan(v, q.sortBy, q.growthOf)
     return {
       key: rankingKey(q),
       sortBy: q.sortBy,
@@ -191,6 +194,7 @@ export async function rank(client: LiveClient, q: NormalQuery, now = Date.now): 
       scanned: scan.scanned,
       processCount: scan.processCount,
       wordSize: scan.wordSize,
+      unitBytes: rankedUnitBytes(q.sortBy, q.growthOf, scan.wordSize),
       takenAt,
       firstPage: { offset: q.offset, limit: q.limit, rows: scan.rows }
     }
@@ -214,7 +218,7 @@ export async function pageOf(client: LiveClient, r: Ranking, q: NormalQuery): Pr
                   { PidTexts: slice.map((e) => binArg(e.pid)), Values: slice.map((e) => e.value) },
                   LIMITS.callTimeoutMs
                 )
-              ).map((row) => processRow(row, r.sortBy, r.wordSize)),
+              ).map((row) => processRow(row, r.unitBytes)),
             'process page'
           )
   }
@@ -394,7 +398,7 @@ export async function newSinceSnapshot(
       snapshot: { takenAt: snap.takenAt, count: snap.count },
       total: num(items[0]),
       rows: list(items[1])
-        .map((r: EVal) => processRow(r, 'memory', 8))
+        .map((r: EVal) => processRow(r, 1))
         .sort((a, b) => b.memory - a.memory)
     }
   }, 'snapshot diff')

@@ -4,6 +4,7 @@ import {
   type MemoryCategory,
   type ProcessDetail,
   type ProcessRow,
+  type ProcessGrowthOf,
   type ProcessSortKey,
   type StackFrame,
   type SystemOverview
@@ -44,7 +45,17 @@ function nameOrNull(v: EVal | undefined): string | null {
  * `{PidText, Name, InitialCall, Memory, MQL, Reductions, TotalHeapBytes, CurrentFunction, BinaryBytes,
  * Value, Label}` (Label: the printed `'$process_label'` / `process_name`, or undefined).
  */
-export function processRow(v: EVal, sortBy: ProcessSortKey, wordSize: number): ProcessRow {
+/**
+ * Bytes per unit of the ranked value: the node counts heap sizes in words (ranked directly or as
+ * growth); everything leaves the collector in bytes.
+ */
+export function rankedUnitBytes(sortBy: ProcessSortKey, growthOf: ProcessGrowthOf, wordSize: number): number {
+  const heap = sortBy === 'total_heap_size' || (sortBy === 'growth' && growthOf === 'total_heap_size')
+  return heap ? wordSize : 1
+}
+
+/** `unitBytes`: what one unit of the row's Value is in bytes (rankedUnitBytes), 1 for a count. */
+export function processRow(v: EVal, unitBytes: number): ProcessRow {
   const items = tuple(v)
   if (items.length !== 10 && items.length !== 11) tuple(v, 11)
   const [pid, name, ic, memory, q, reds, heap, cf, bin, value, lb] = items
@@ -65,7 +76,7 @@ export function processRow(v: EVal, sortBy: ProcessSortKey, wordSize: number): P
     totalHeapSize: num(heap),
     binaryMemory: num(bin),
     currentFunction: mfaText(cf),
-    sortValue: sortBy === 'total_heap_size' ? raw * wordSize : raw
+    sortValue: raw * unitBytes
   }
 }
 
@@ -79,7 +90,7 @@ export interface ProcessScan {
 }
 
 /** The PROCESSES expression's `{Scanned, ProcessCount, WordSize, Values, PidTexts, [Row]}`. */
-export function processScan(v: EVal, sortBy: ProcessSortKey): ProcessScan {
+export function processScan(v: EVal, sortBy: ProcessSortKey, growthOf: ProcessGrowthOf): ProcessScan {
   const [scanned, count, ws, values, pids, rows] = tuple(v, 6)
   const wordSize = num(ws)
   const texts = list(pids)
@@ -92,7 +103,7 @@ export function processScan(v: EVal, sortBy: ProcessSortKey): ProcessScan {
     processCount: num(count),
     wordSize,
     ranked,
-    rows: list(rows).map((r) => processRow(r, sortBy, wordSize))
+    rows: list(rows).map((r) => processRow(r, rankedUnitBytes(sortBy, growthOf, wordSize)))
   }
 }
 

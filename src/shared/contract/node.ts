@@ -123,8 +123,11 @@ export interface ProcessQuery {
   /** For `growth`: the window between the two samples, ms (default 2000, at most 60,000). */
   windowMs?: number
   /** For `growth`: the attribute whose growth is ranked (default memory). */
-  growthOf?: 'memory' | 'message_queue_len' | 'reductions' | 'total_heap_size'
+  growthOf?: ProcessGrowthOf
 }
+
+/** What `growth` ranks; heap growth is reported in bytes like every size. */
+export type ProcessGrowthOf = 'memory' | 'message_queue_len' | 'reductions' | 'total_heap_size'
 
 export interface ProcessRow {
   /** `<0.123.0>` as the node prints it. */

@@ -13,6 +13,7 @@ import {
   seedBigHeap,
   seedBinHolder,
   seedChurner,
+  seedHeapGrower,
   seedMailbox
 } from '../../support/seeded-node'
 import { testSecretStore } from '../../support/test-secrets'
@@ -126,6 +127,45 @@ describe('live collectors on a seeded node', () => {
     expect(page.windowMs).toBe(600)
     expect(page.rows[0].registeredName).toBe(SEEDED.mailbox)
     expect(page.rows[0].sortValue).toBeGreaterThan(0)
+  })
+
+  it('ranks growth of total heap in bytes: process_info words times the node word size', async () => {
+    await seedHeapGrower(node)
+    const heapWords = async (): Promise<{ words: number; wordSize: number }> => {
+      const out = await node.eval(
+        `{element(2, erlang:process_info(whereis(${SEEDED.heapGrower}), total_heap_size)), erlang:system_info(wordsize)}`
+      )
+      const [words, wordSize] = out
+        .replace(/[{}\s]/g, '')
+        .split(',')
+        .map(Number)
+      return { words, wordSize }
+    }
+    try {
+      const before = await heapWords()
+      const page = await api.handlers['node:processes'](sessionId, {
+        sortBy: 'growth',
+        growthOf: 'total_heap_size',
+        windowMs: 3000,
+        limit: 3,
+        offset: 0,
+        filter: SEEDED.heapGrower
+      })
+      const after = await heapWords()
+      expect(before.wordSize).toBeGreaterThan(0)
+      expect(page.rows.map((r) => r.registeredName)).toEqual([SEEDED.heapGrower])
+      const grown = page.rows[0].sortValue
+      // the window lies inside [before, after]: its growth is at most the words grown then, in bytes
+      expect(grown).toBeGreaterThan(0)
+      expect(grown % before.wordSize).toBe(0)
+      expect(grown).toBeLessThanOrEqual((after.words - before.words) * before.wordSize)
+      // in words it could be no more than after - before; in bytes it is (the window is most of it)
+      expect(grown).toBeGreaterThan(after.words - before.words)
+    } finally {
+      await node.eval(
+        `M = monitor(process, whereis(${SEEDED.heapGrower})), ${SEEDED.heapGrower} ! stop, receive {'DOWN', M, _, _, _} -> ok end`
+      )
+    }
   })
 
   it('pages and filters on the target', async () => {

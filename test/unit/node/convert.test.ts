@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { memoryValues, processDetail, processScan, systemOverview } from '../../../src/main/node/convert'
+import {
+  memoryValues,
+  processDetail,
+  processScan,
+  rankedUnitBytes,
+  systemOverview
+} from '../../../src/main/node/convert'
 import { parseErlang } from './term-text'
 
 describe('collector replies to rows', () => {
@@ -8,7 +14,8 @@ describe('collector replies to rows', () => {
       parseErlang(`{120,121,8,[{memory,1000},{memory,125},{memory,7},undefined],["<0.300.0>","<0.301.0>","<0.302.0>","<0.303.0>"],[
         {<<"<0.300.0>">>,'Elixir.MyApp.Cache',{'Elixir.MyApp.Cache',init,1},9000,3,500,8000,{gen_server,loop,7},64,1000},
         {<<"<0.301.0>">>,[],{erlang,apply,2},2000,0,10,1000,{prim_eval,'receive',2},0,125}]}`),
-      'total_heap_size'
+      'total_heap_size',
+      'memory'
     )
     expect(scan).toMatchObject({ scanned: 120, processCount: 121, wordSize: 8 })
     expect(scan.ranked).toEqual([
@@ -34,6 +41,15 @@ describe('collector replies to rows', () => {
       label: 'erlang:apply/2',
       currentFunction: "prim_eval:'receive'/2"
     })
+  })
+
+  it('growth of total heap leaves in bytes too; counts and byte sizes stay as they are', () => {
+    const growth = `{1,1,4,[{d,250}],["<0.300.0>"],[{<<"<0.300.0>">>,[],{erlang,apply,2},2000,0,10,1000,{a,b,0},0,250}]}`
+    expect(processScan(parseErlang(growth), 'growth', 'total_heap_size').rows[0].sortValue).toBe(1000)
+    expect(processScan(parseErlang(growth), 'growth', 'memory').rows[0].sortValue).toBe(250)
+    expect(processScan(parseErlang(growth), 'growth', 'reductions').rows[0].sortValue).toBe(250)
+    expect(rankedUnitBytes('total_heap_size', 'memory', 8)).toBe(8)
+    expect(rankedUnitBytes('binary_memory', 'total_heap_size', 8)).toBe(1)
   })
 
   it('reads the overview and warns above 80 % of a limit', () => {
