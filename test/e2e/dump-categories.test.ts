@@ -5,9 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
 import { writeDump, type Generated } from '../support/dump-writer'
 
-/** A registered ETS owner with a big table and a registered TCP sender whose peer never reads. */
+/**
+ * A registered ETS owner with a big table, a registered TCP sender whose peer never reads, and a
+ * crowd of 3,000 processes spawned as timer:sleep/1.
+ */
 const SCENARIO = `
   Self = self(),
+  _Crowd = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 3000)],
   Owner = spawn(fun() ->
     T = ets:new(erlscope_big_cache, [named_table, public, set]),
     ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 30000)]),
@@ -57,10 +61,32 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
     await app.screenshot(`${name}-1440`)
   }
 
-  it('ETS: the largest table first with its owner name, the total against =memory ets', async () => {
+  it('Summary: processes grouped by how they were spawned, the crowd named in the findings', async () => {
     const { page } = app
     await dropFile(app, dump.dump)
     await page.waitForSelector('[data-testid=slogan]')
+    const findings = page.locator('[data-testid=findings]')
+    await expect
+      .poll(() => findings.innerText())
+      .toMatch(/3,000 of [\d,]+ processes \(\d+ %\) were spawned as timer:sleep\/1/)
+    const calls = page.locator('[data-testid=initial-calls]')
+    const first = calls.locator('tbody tr').first()
+    expect(await first.getAttribute('data-call')).toBe('timer:sleep/1')
+    expect(await first.innerText()).toContain('3,000')
+    await both('dump-summary-findings')
+    for (const [width, height] of [
+      [1024, 640],
+      [1440, 900]
+    ]) {
+      await page.setViewportSize({ width, height })
+      await calls.evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await app.screenshot(`dump-initial-calls-${width}`)
+    }
+    await page.locator('[data-dump-tab=summary]').evaluate((el) => (el.scrollTop = 0))
+  })
+
+  it('ETS: the largest table first with its owner name, the total against =memory ets', async () => {
+    const { page } = app
     await page.click(dumpTab('ets'))
     const ets = page.locator('[data-section=ets]')
     const first = ets.locator('.row').first()

@@ -660,11 +660,26 @@ export class DumpFile {
     const topMbox = top((r) => p.msgq[r]).filter((r) => p.msgq[r] > 0)
     let memSum = 0
     const states = new Map<string, number>()
+    // by the interned `Spawned as` string (-1: none)
+    const spawned = new Map<number, { count: number; memoryBytes: number }>()
     for (let r = 0; r < n; r++) {
-      memSum += this.memOf(r, ws)
+      const mem = this.memOf(r, ws)
+      memSum += mem
       const s = p.strings[p.state[r]] ?? 'unknown'
       states.set(s, (states.get(s) ?? 0) + 1)
+      const g = spawned.get(p.spawnedAs[r])
+      if (g) {
+        g.count++
+        g.memoryBytes += mem
+      } else spawned.set(p.spawnedAs[r], { count: 1, memoryBytes: mem })
     }
+    const initialCalls = [...spawned]
+      .map(([k, g]) => {
+        const raw = p.strings[k]
+        return { call: raw === undefined ? null : displayCalls(raw), ...g }
+      })
+      .sort((a, b) => b.count - a.count || b.memoryBytes - a.memoryBytes)
+      .slice(0, 12)
     const ports = await this.ports()
     const byKind: DumpSummary['ports']['byKind'] = { tcp: 0, udp: 0, sctp: 0, file: 0, external: 0, other: 0 }
     const byDriver = new Map<string, number>()
@@ -702,6 +717,11 @@ export class DumpFile {
     }
     if (topMbox.length > 0 && p.msgq[topMbox[0]] >= 1000)
       findings.push(`${describe(topMbox[0])} has ${p.msgq[topMbox[0]]} messages waiting in its mailbox.`)
+    const crowd = initialCalls[0]
+    if (crowd?.call && crowd.count >= 1000 && crowd.count / n >= 0.5)
+      findings.push(
+        `${crowd.count.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} processes (${Math.round((crowd.count / n) * 100)} %) were spawned as ${crowd.call}, holding ${fmtBytes(crowd.memoryBytes)} together: a leak of processes or a spawn storm${crowd.call === 'proc_lib:init_p/5' ? ' (proc_lib processes: open one to see its $initial_call)' : ''}.`
+      )
     if (memory.total && memory.binary && memory.binary / memory.total >= 0.3)
       findings.push(
         `Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`
@@ -768,6 +788,8 @@ export class DumpFile {
           .sort((a, b) => b.count - a.count)
       },
       topEts,
+      initialCalls,
+      initialCallGroups: spawned.size,
       findings
     }
   }

@@ -487,6 +487,14 @@ export interface DumpCounts {
   connectedNodes: number
 }
 
+export interface DumpInitialCallGroup {
+  /** `m:f/a` as written (Elixir modules the Elixir way); null for processes without the line. */
+  call: string | null
+  count: number
+  /** Summed memory of the group's processes (or estimates, as processMemorySum). */
+  memoryBytes: number
+}
+
 export interface DumpSummary {
   dumpId: string
   path: string
@@ -514,6 +522,13 @@ export interface DumpSummary {
     byDriver: { driver: string; count: number }[]
   }
   topEts: DumpEtsTable[]
+  /**
+   * Processes grouped by how they were spawned (the `Spawned as` line: for proc_lib processes
+   * that is `proc_lib:init_p/5`, their `'$initial_call'` is in each one's dictionary), most first.
+   */
+  initialCalls: DumpInitialCallGroup[]
+  /** Distinct groups in the whole dump (initialCalls holds the largest few). */
+  initialCallGroups: number
   /** Remarks for the triage page (e.g. "<0.80.0> holds 93 % of process memory"). */
   findings: string[]
 }

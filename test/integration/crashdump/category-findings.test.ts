@@ -12,6 +12,8 @@ import { writeDump, type Generated } from '../../support/dump-writer'
  */
 let dir: string
 let dump: Generated
+/** 4,000 processes of timer:sleep/1 and 300 proc_lib ones: a crowd from one initial call. */
+let crowd: Generated
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'erlscope-category-dumps-'))
@@ -42,6 +44,14 @@ beforeAll(async () => {
      receive sent -> ok end,
      Sink =/= undefined,
      erlang:halt("categories")`
+  )
+  crowd = await writeDump(
+    dir,
+    'crowd',
+    `_Sleepers = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 4000)],
+     _Workers = [proc_lib:spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 300)],
+     timer:sleep(200),
+     erlang:halt("crowd")`
   )
 }, 120_000)
 
@@ -101,6 +111,39 @@ describe('category findings in a dump', () => {
       expect(ports.rows[0].queue ?? 0).toBeGreaterThan(1 << 20)
       const unnamed = await d.section('ports')
       expect(unnamed.kind === 'ports' && unnamed.rows.some((p) => p.connectedName === null)).toBe(true)
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('groups processes by how they were spawned and says when one group is most of them', async () => {
+    const d = await DumpFile.open(await indexDumpFile(crowd.dump))
+    try {
+      const s = await d.summary('t')
+      const first = s.initialCalls[0]
+      expect(first.call).toBe('timer:sleep/1')
+      expect(first.count).toBe(4000)
+      // the filter also finds the proc_lib ones, which sit in timer:sleep/1 too
+      const page = await d.processes({ filter: 'timer:sleep/1', limit: 5000 })
+      const rows = page.rows.filter((r) => r.spawnedAs === 'timer:sleep/1')
+      expect(rows).toHaveLength(4000)
+      const sum = rows.reduce((a, r) => a + (r.memoryBytes ?? r.memoryEstimateBytes), 0)
+      expect(first.memoryBytes).toBe(sum)
+      const procLib = s.initialCalls.find((g) => g.call === 'proc_lib:init_p/5')
+      expect(procLib?.count ?? 0).toBeGreaterThanOrEqual(300)
+      expect(s.initialCallGroups).toBeGreaterThan(2)
+      expect(s.findings).toContainEqual(
+        expect.stringMatching(
+          /^4,000 of [\d,]+ processes \(\d+ %\) were spawned as timer:sleep\/1, holding [\d.]+ (KiB|MiB) together/
+        )
+      )
+      // the categories dump has no such crowd
+      const other = await DumpFile.open(await indexDumpFile(dump.dump))
+      try {
+        expect((await other.summary('t')).findings.some((f) => f.includes('were spawned as'))).toBe(false)
+      } finally {
+        await other.close()
+      }
     } finally {
       await d.close()
     }
