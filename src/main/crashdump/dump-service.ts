@@ -146,8 +146,10 @@ export class DumpService {
       }
       signal.addEventListener('abort', onAbort)
       worker.on('message', (m: WorkerReply) => {
-        if (m.type === 'progress') progress(m.bytesRead, m.totalBytes, m.phase)
-        else if (m.type === 'done') finish(() => resolve({ index: m.index, source: m.source }))
+        // progress the worker posted before it saw the cancel must not follow 'cancelled'
+        if (m.type === 'progress') {
+          if (!settled) progress(m.bytesRead, m.totalBytes, m.phase)
+        } else if (m.type === 'done') finish(() => resolve({ index: m.index, source: m.source }))
         else if (m.type === 'error') finish(() => reject(new AppError(m.code, m.message)))
       })
       worker.on('error', (e) =>
