@@ -658,6 +658,7 @@ export class DumpFile {
     }
     const topMem = top((r) => this.memOf(r, ws))
     const topMbox = top((r) => p.msgq[r]).filter((r) => p.msgq[r] > 0)
+    const topBin = top((r) => p.binVHeap[r]).filter((r) => p.binVHeap[r] > 0)
     let memSum = 0
     const states = new Map<string, number>()
     // by the interned `Spawned as` string (-1: none)
@@ -726,6 +727,12 @@ export class DumpFile {
       findings.push(
         `Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`
       )
+    const holder = topBin[0]
+    const held = holder === undefined ? 0 : p.binVHeap[holder] * ws
+    if (memory.binary && held >= 1 << 20 && held / memory.binary >= 0.3)
+      findings.push(
+        `${describe(holder)} references ${fmtBytes(held)} of refc binaries (${Math.round(Math.min(1, held / memory.binary) * 100)} % of the node’s binary memory): binaries it holds, or garbage it has not collected yet.`
+      )
     // an owner or a port's connected process, with its registered name when the dump has one
     const who = (pid: string | null): string => {
       if (!pid) return 'no process'
@@ -789,6 +796,15 @@ export class DumpFile {
       },
       topEts,
       initialCalls,
+      topByBinary: topBin.map((r) => {
+        const raw = p.strings[p.current[r]] ?? p.strings[p.spawnedAs[r]]
+        return {
+          pid: p.pid[r],
+          name: p.name[r],
+          currentFunction: raw === undefined ? null : displayCalls(raw),
+          binaryBytes: p.binVHeap[r] * ws
+        }
+      }),
       initialCallGroups: spawned.size,
       findings
     }

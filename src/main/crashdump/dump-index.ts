@@ -19,6 +19,8 @@ export interface ProcColumns {
   reds: Float64Array
   stackHeap: Float64Array
   oldHeap: Float64Array
+  /** `BinVHeap` + `OldBinVHeap` in words: the refc binaries the process references (0: absent). */
+  binVHeap: Float64Array
   /** NaN when the dump has no `Memory:` line. */
   memory: Float64Array
   /** `=proc:` section start and end. */
@@ -95,7 +97,8 @@ export function indexArrays(index: DumpIndex): (Uint16Array | Int32Array | Float
     p.off,
     p.end,
     p.extraOff,
-    p.extraEnd
+    p.extraEnd,
+    p.binVHeap
   ]
 }
 

@@ -22,7 +22,7 @@ import type { DumpIndex, ProcColumns } from './dump-index'
 import { indexArrays } from './dump-index'
 
 /** Bump when `DumpIndex` or this layout changes: older cache files are then ignored. */
-export const INDEX_FORMAT_VERSION = 1
+export const INDEX_FORMAT_VERSION = 2
 
 const MAGIC = Buffer.from('ESDUMPIX', 'latin1')
 const HEADER = 32
@@ -55,6 +55,7 @@ const KINDS: ('u16' | 'i32' | 'f64')[] = [
   'i32',
   'i32',
   'i32',
+  'f64',
   'f64',
   'f64',
   'f64',
@@ -290,7 +291,7 @@ export function decodeIndex(buf: Uint8Array): { index: DumpIndex; stamp: FileSta
     ...Float64Array[]
   ]
   const f = arrays.slice(7) as Float64Array[]
-  const [msgq, reds, stackHeap, oldHeap, memory, off, pend, extraOff, extraEnd] = f
+  const [msgq, reds, stackHeap, oldHeap, memory, off, pend, extraOff, extraEnd, binVHeap] = f
   const size = meta.size
   const ns = meta.strings.length
   check(codesIn(tag, 0, meta.tags.length), 'section tags')
@@ -312,6 +313,7 @@ export function decodeIndex(buf: Uint8Array): { index: DumpIndex; stamp: FileSta
     reds,
     stackHeap,
     oldHeap,
+    binVHeap,
     memory,
     off,
     end: pend,

@@ -63,6 +63,8 @@ const F_STACK_HEAP = 7
 const F_OLD_HEAP = 8
 const F_MEMORY = 9
 const F_PC = 10
+const F_BIN_VHEAP = 11
+const F_OLD_BIN_VHEAP = 12
 const KEYS = [
   'State',
   'Name',
@@ -74,7 +76,9 @@ const KEYS = [
   'Stack+heap',
   'OldHeap',
   'Memory',
-  'Program counter'
+  'Program counter',
+  'BinVHeap',
+  'OldBinVHeap'
 ].map((k) => Buffer.from(`${k}:`))
 const KEY_LEN = KEYS.map((k) => k.length - 1)
 /** Candidate fields by the first byte of a line. */
@@ -126,6 +130,7 @@ export class IndexBuilder {
   private reds = new Float64Array(1024)
   private stackHeap = new Float64Array(1024)
   private oldHeap = new Float64Array(1024)
+  private binVHeap = new Float64Array(1024)
   private memory = new Float64Array(1024).fill(NaN)
   private poff = new Float64Array(1024)
   private pend = new Float64Array(1024)
@@ -354,6 +359,7 @@ export class IndexBuilder {
       this.reds = grow64(this.reds, c)
       this.stackHeap = grow64(this.stackHeap, c)
       this.oldHeap = grow64(this.oldHeap, c)
+      this.binVHeap = grow64(this.binVHeap, c)
       this.memory = grow64(this.memory, c, NaN)
       this.poff = grow64(this.poff, c)
       this.pend = grow64(this.pend, c)
@@ -491,6 +497,10 @@ export class IndexBuilder {
       case F_OLD_HEAP:
         this.oldHeap[r] = parseDecimal(buf, v, le) || 0
         break
+      case F_BIN_VHEAP:
+      case F_OLD_BIN_VHEAP:
+        this.binVHeap[r] += parseDecimal(buf, v, le) || 0
+        break
       case F_PC: {
         // `0x00007fac371e7610 (init:join/1 + 144)`
         let open = v
@@ -569,6 +579,7 @@ export class IndexBuilder {
       reds: this.reds.slice(0, n),
       stackHeap: this.stackHeap.slice(0, n),
       oldHeap: this.oldHeap.slice(0, n),
+      binVHeap: this.binVHeap.slice(0, n),
       memory: this.memory.slice(0, n),
       off: this.poff.slice(0, n),
       end: this.pend.slice(0, n),

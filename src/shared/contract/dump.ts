@@ -495,6 +495,15 @@ export interface DumpInitialCallGroup {
   memoryBytes: number
 }
 
+/** A process by the refc binaries it references (`BinVHeap` + `OldBinVHeap` of its `=proc`). */
+export interface DumpBinaryHolder {
+  pid: string
+  name: string | null
+  currentFunction: string | null
+  /** (BinVHeap + OldBinVHeap) × word size: off-heap binaries its heaps point to, garbage or not. */
+  binaryBytes: number
+}
+
 export interface DumpSummary {
   dumpId: string
   path: string
@@ -527,6 +536,8 @@ export interface DumpSummary {
    * that is `proc_lib:init_p/5`, their `'$initial_call'` is in each one's dictionary), most first.
    */
   initialCalls: DumpInitialCallGroup[]
+  /** The processes referencing the most refc binary bytes (empty when the dump does not say). */
+  topByBinary: DumpBinaryHolder[]
   /** Distinct groups in the whole dump (initialCalls holds the largest few). */
   initialCallGroups: number
   /** Remarks for the triage page (e.g. "<0.80.0> holds 93 % of process memory"). */

@@ -14,6 +14,8 @@ let dir: string
 let dump: Generated
 /** 4,000 processes of timer:sleep/1 and 300 proc_lib ones: a crowd from one initial call. */
 let crowd: Generated
+/** A registered process holding 40 refc binaries of 1 MiB. */
+let binaries: Generated
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'erlscope-category-dumps-'))
@@ -52,6 +54,19 @@ beforeAll(async () => {
      _Workers = [proc_lib:spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 300)],
      timer:sleep(200),
      erlang:halt("crowd")`
+  )
+  binaries = await writeDump(
+    dir,
+    'binaries',
+    `Self = self(),
+     Holder = spawn(fun() ->
+       Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 40)],
+       Self ! {ready, self()},
+       receive never -> Bins end
+     end),
+     register(erlscope_bin_holder, Holder),
+     receive {ready, Holder} -> ok end,
+     erlang:halt("binaries")`
   )
 }, 120_000)
 
@@ -141,6 +156,34 @@ describe('category findings in a dump', () => {
       const other = await DumpFile.open(await indexDumpFile(dump.dump))
       try {
         expect((await other.summary('t')).findings.some((f) => f.includes('were spawned as'))).toBe(false)
+      } finally {
+        await other.close()
+      }
+    } finally {
+      await d.close()
+    }
+  })
+
+  it('names the process referencing the most refc binaries (BinVHeap + OldBinVHeap)', async () => {
+    const d = await DumpFile.open(await indexDumpFile(binaries.dump))
+    try {
+      const s = await d.summary('t')
+      const top = s.topByBinary[0]
+      expect(top.name).toBe('erlscope_bin_holder')
+      // 40 binaries of 1 MiB, and no more than the node's binary memory
+      expect(top.binaryBytes).toBeGreaterThanOrEqual(40 << 20)
+      expect(top.binaryBytes).toBeLessThanOrEqual(s.memory.binary ?? 0)
+      for (let i = 1; i < s.topByBinary.length; i++)
+        expect(s.topByBinary[i - 1].binaryBytes).toBeGreaterThanOrEqual(s.topByBinary[i].binaryBytes)
+      expect(s.findings).toContainEqual(
+        expect.stringMatching(
+          /^<0\.\d+\.0> \(erlscope_bin_holder\).* references 4\d\.\d MiB of refc binaries \(\d+ % of the node’s binary memory\)/
+        )
+      )
+      // the crowd dump has no process holding binaries worth a finding
+      const other = await DumpFile.open(await indexDumpFile(crowd.dump))
+      try {
+        expect((await other.summary('t')).findings.some((f) => f.includes('refc binaries'))).toBe(false)
       } finally {
         await other.close()
       }

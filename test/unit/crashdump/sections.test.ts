@@ -112,6 +112,7 @@ describe('anomalies', () => {
       reds: Float64Array.from(rows.map((r) => r.reds ?? 0)),
       stackHeap: Float64Array.from(rows.map((r) => r.sh ?? 0)),
       oldHeap: Float64Array.from(rows.map((r) => r.old ?? 0)),
+      binVHeap: new Float64Array(rows.length),
       memory: Float64Array.from(rows.map((r) => r.mem ?? NaN))
     }) as unknown as ProcColumns
 
