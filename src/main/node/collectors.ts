@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type {
   AllocatorReport,
   MemoryCategory,
+  MemorySample,
   MessagesRequest,
   MessagesResult,
   NewProcessesResult,
@@ -98,6 +99,21 @@ export async function system(client: LiveClient, now = Date.now): Promise<System
 
 export async function memory(client: LiveClient, timeoutMs: number): Promise<Record<MemoryCategory, number>> {
   return guarded(async () => memoryValues(await client.call('erlang', 'memory', [], timeoutMs)), 'memory')
+}
+
+/** One background sample: erlang:memory() with the atom and process counts, one round trip. */
+export async function memorySample(
+  client: LiveClient,
+  timeoutMs: number
+): Promise<Pick<MemorySample, 'values' | 'atomCount' | 'processCount'>> {
+  return guarded(async () => {
+    const [mem, atoms, procs] = tuple(await client.evaluate(X.MEMORY_SAMPLE, {}, timeoutMs), 3)
+    return {
+      values: memoryValues(mem),
+      atomCount: typeof atoms === 'number' ? atoms : 0,
+      processCount: num(procs)
+    }
+  }, 'memory')
 }
 
 /** A process query checked and completed with its defaults. */

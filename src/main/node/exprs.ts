@@ -152,6 +152,16 @@ receive
 end
 `
 
+/**
+ * The background sample: `{erlang:memory(), AtomCount, ProcessCount}` in one round trip.
+ * atom_count exists since OTP 20; before it, undefined.
+ */
+export const MEMORY_SAMPLE = String.raw`
+{erlang:memory(),
+ try erlang:system_info(atom_count) catch _:_ -> undefined end,
+ erlang:system_info(process_count)}
+`
+
 /** Overview. Returns a proplist. */
 export const SYSTEM = String.raw`
 T = fun(F) -> try F() catch _:_ -> undefined end end,

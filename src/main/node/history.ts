@@ -10,8 +10,8 @@ import {
 export const DEFAULT_HISTORY_CAPACITY = 86_400
 
 /**
- * Fixed-capacity ring of memory samples: one Float64Array per category plus time and RTT columns,
- * so 24 h at 1 s costs about 7 MB whatever happens to the node.
+ * Fixed-capacity ring of memory samples: one Float64Array per category plus time, RTT, atom count
+ * and process count columns, so 24 h at 1 s costs about 9 MB whatever happens to the node.
  */
 export class MemoryHistory {
   readonly capacity: number
@@ -19,6 +19,8 @@ export class MemoryHistory {
   private readonly rtt: Float32Array
   private readonly incarnation: Uint32Array
   private readonly columns: Float64Array[]
+  private readonly atoms: Float64Array
+  private readonly processes: Float64Array
   private head = 0
   private count = 0
 
@@ -30,6 +32,8 @@ export class MemoryHistory {
     this.rtt = new Float32Array(capacity)
     this.incarnation = new Uint32Array(capacity)
     this.columns = memoryCategories.map(() => new Float64Array(capacity))
+    this.atoms = new Float64Array(capacity)
+    this.processes = new Float64Array(capacity)
   }
 
   get size(): number {
@@ -42,6 +46,8 @@ export class MemoryHistory {
       this.t.byteLength +
       this.rtt.byteLength +
       this.incarnation.byteLength +
+      this.atoms.byteLength +
+      this.processes.byteLength +
       this.columns.reduce((n, c) => n + c.byteLength, 0)
     )
   }
@@ -51,6 +57,8 @@ export class MemoryHistory {
     this.t[i] = sample.t
     this.rtt[i] = sample.rttMs
     this.incarnation[i] = sample.incarnation
+    this.atoms[i] = sample.atomCount
+    this.processes[i] = sample.processCount
     memoryCategories.forEach((c, k) => (this.columns[k][i] = sample.values[c]))
     this.head = (i + 1) % this.capacity
     if (this.count < this.capacity) this.count++
@@ -64,7 +72,14 @@ export class MemoryHistory {
     const i = this.slot(n)
     const values = {} as Record<MemoryCategory, number>
     memoryCategories.forEach((c, k) => (values[c] = this.columns[k][i]))
-    return { t: this.t[i], rttMs: this.rtt[i], incarnation: this.incarnation[i], values }
+    return {
+      t: this.t[i],
+      rttMs: this.rtt[i],
+      incarnation: this.incarnation[i],
+      values,
+      atomCount: this.atoms[i],
+      processCount: this.processes[i]
+    }
   }
 
   latest(): MemorySample | undefined {
@@ -116,6 +131,8 @@ export class MemoryHistory {
           if (v > last.values[c]) last.values[c] = v
         })
         if (this.rtt[i] > last.rttMs) last.rttMs = this.rtt[i]
+        if (this.atoms[i] > last.atomCount) last.atomCount = this.atoms[i]
+        if (this.processes[i] > last.processCount) last.processCount = this.processes[i]
       }
       out.push(last)
       start = end

@@ -243,12 +243,12 @@ export class Session {
     if (!client || this.state !== 'connected') return
     const started = performance.now()
     try {
-      const values = await C.memory(client, Math.max(5000, this.opts.intervalMs * 3))
+      const read = await C.memorySample(client, Math.max(5000, this.opts.intervalMs * 3))
       if (client !== this.client || this.state !== 'connected') return
       const rttMs = Math.round((performance.now() - started) * 100) / 100
       this.rttMs = rttMs
       this.sampleFailures = 0
-      const sample: MemorySample = { t: Date.now(), rttMs, incarnation: this.incarnation, values }
+      const sample: MemorySample = { t: Date.now(), rttMs, incarnation: this.incarnation, ...read }
       this.lastSeenAt = sample.t
       this.history.push(sample)
       this.opts.emit('node:sample', { sessionId: this.id, sample })

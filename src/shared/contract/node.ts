@@ -107,6 +107,10 @@ export interface MemorySample {
   incarnation: number
   /** Bytes per category, in `memoryCategories` order. */
   values: Record<MemoryCategory, number>
+  /** `erlang:system_info(atom_count)` in the same round trip (atoms are never freed: a leak shows here). */
+  atomCount: number
+  /** `erlang:system_info(process_count)` in the same round trip (churn next to memory). */
+  processCount: number
 }
 
 export type ProcessSortKey =

@@ -16,6 +16,7 @@ import {
   seedHeapGrower,
   seedMailbox
 } from '../../support/seeded-node'
+import { CULPRITS, seedAtomLeak } from '../../support/seeded-categories'
 import { testSecretStore } from '../../support/test-secrets'
 import { bridgeConnector } from './erl-bridge'
 import { liveConnector } from './live-connector'
@@ -282,5 +283,33 @@ describe('live collectors on a seeded node', () => {
     const sessions = await api.handlers['node:sessions']()
     expect(sessions[0]).toMatchObject({ sessionId, state: 'connected' })
     expect(JSON.stringify(events)).not.toContain(node.cookie)
+  })
+
+  it('samples the atom and process counts with memory: a leak rises in the history, no view open', async () => {
+    const atomCount = async (): Promise<number> => Number(await node.eval('erlang:system_info(atom_count)'))
+    const before = await atomCount()
+    await seedAtomLeak(node)
+    try {
+      // only the background sampler runs: nothing reads the atoms & code collector
+      let hist = await api.handlers['node:memory-history'](sessionId)
+      for (let i = 0; i < 80 && (hist.at(-1)?.atomCount ?? 0) < before + 1000; i++) {
+        await new Promise((r) => setTimeout(r, 500))
+        hist = await api.handlers['node:memory-history'](sessionId)
+      }
+      const after = await atomCount()
+      const counts = hist.map((s) => s.atomCount)
+      expect(counts.at(-1)).toBeGreaterThanOrEqual(before + 1000)
+      expect(counts.at(-1)).toBeLessThanOrEqual(after)
+      // atoms are never freed: the series never goes down, and it rose within the history
+      counts.slice(1).forEach((c, i) => expect(c).toBeGreaterThanOrEqual(counts[i]))
+      expect(counts[0]).toBeLessThan(counts.at(-1) ?? 0)
+      const processes = Number(await node.eval('erlang:system_info(process_count)'))
+      expect(hist.at(-1)?.processCount).toBeGreaterThan(processes / 2)
+      expect(hist.at(-1)?.processCount).toBeLessThan(processes * 2)
+    } finally {
+      await node.eval(
+        `P = whereis(${CULPRITS.atomLeaker}), M = monitor(process, P), exit(P, kill), receive {'DOWN', M, _, _, _} -> ok end`
+      )
+    }
   })
 })

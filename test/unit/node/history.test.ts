@@ -7,7 +7,9 @@ const sample = (t: number, base = t, incarnation = 1): MemorySample => ({
   t,
   rttMs: t % 7,
   incarnation,
-  values: Object.fromEntries(memoryCategories.map((c, k) => [c, base * 10 + k])) as MemorySample['values']
+  values: Object.fromEntries(memoryCategories.map((c, k) => [c, base * 10 + k])) as MemorySample['values'],
+  atomCount: 10_000 + base,
+  processCount: 50 + (base % 3)
 })
 
 describe('memory history ring', () => {
@@ -37,10 +39,10 @@ describe('memory history ring', () => {
     expect(new MemoryHistory(3).since()).toEqual([])
   })
 
-  it('holds 24 h at 1 s in typed arrays (about 7 MB)', () => {
+  it('holds 24 h at 1 s in typed arrays (about 9 MB)', () => {
     const h = new MemoryHistory()
     expect(h.capacity).toBeGreaterThanOrEqual(86_400)
-    expect(h.byteLength).toBeLessThan(8 * 1024 * 1024)
+    expect(h.byteLength).toBeLessThan(9.5 * 1024 * 1024)
   })
 
   it('keeps byte counts beyond 32 bits exactly', () => {
@@ -58,6 +60,7 @@ describe('memory history ring', () => {
     expect(out.length).toBeLessThanOrEqual(3)
     expect(out[0].t).toBe(4)
     expect(out[0].values.total).toBe(10_000)
+    expect(out[0].atomCount).toBe(11_000)
     expect(out.at(-1)?.t).toBe(10)
   })
 

@@ -16,7 +16,9 @@ const at = (t: number, total: number, incarnation = 1): MemorySample => ({
     binary: 0,
     code: 0,
     ets: 0
-  }
+  },
+  atomCount: 0,
+  processCount: 0
 })
 
 describe('memory series across outages and restarts', () => {

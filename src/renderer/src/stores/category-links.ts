@@ -45,14 +45,6 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
   const processRequest = ref<{ sortBy?: ProcessSortKey; filter?: string } | null>(null)
   /** Sessions whose user agreed to scheduler utilization measurements. */
   const schedulerConsent = ref<string[]>([])
-  /** Atom counts read by the Atoms view, per session, for its growth rate (at most 720 kept). */
-  const atomSeries = ref<Record<string, { t: number; count: number }[]>>({})
-
-  function recordAtoms(sessionId: string, t: number, count: number): void {
-    const list = atomSeries.value[sessionId] ?? []
-    atomSeries.value = { ...atomSeries.value, [sessionId]: [...list, { t, count }].slice(-720) }
-  }
-
   function showProcesses(req: { sortBy?: ProcessSortKey; filter?: string }): void {
     processRequest.value = req
     ui.showTab('processes')
@@ -100,9 +92,7 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
     takeEtsSort,
     takePortSort,
     takeProcessRequest,
-    atomSeries,
     schedulerConsent,
-    recordAtoms,
     explain,
     showProcesses
   }
