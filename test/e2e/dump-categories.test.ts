@@ -7,11 +7,18 @@ import { writeDump, type Generated } from '../support/dump-writer'
 
 /**
  * A registered ETS owner with a big table, a registered TCP sender whose peer never reads, and a
- * crowd of 3,000 processes spawned as timer:sleep/1.
+ * crowd of 3,000 processes spawned as timer:sleep/1, and a process holding 24 MiB of refc binaries.
  */
 const SCENARIO = `
   Self = self(),
   _Crowd = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 3000)],
+  Holder = spawn(fun() ->
+    Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 24)],
+    Self ! {ready, self()},
+    receive never -> Bins end
+  end),
+  register(erlscope_bin_holder, Holder),
+  receive {ready, Holder} -> ok end,
   Owner = spawn(fun() ->
     T = ets:new(erlscope_big_cache, [named_table, public, set]),
     ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 30000)]),
@@ -82,6 +89,33 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
       await calls.evaluate((el) => el.scrollIntoView({ block: 'start' }))
       await app.screenshot(`dump-initial-calls-${width}`)
     }
+    await page.locator('[data-dump-tab=summary]').evaluate((el) => (el.scrollTop = 0))
+  })
+
+  it('Summary: the process referencing the most refc binaries, first and in the findings', async () => {
+    const { page } = app
+    const findings = page.locator('[data-testid=findings]')
+    await expect
+      .poll(() => findings.innerText())
+      .toMatch(/\(erlscope_bin_holder\).* references 2\d\.\d MiB of refc binaries/)
+    const holders = page.locator('[data-testid=binary-holders]')
+    const first = holders.locator('tbody tr').first()
+    await expect.poll(() => first.innerText()).toContain('erlscope_bin_holder')
+    expect(await first.innerText()).toMatch(/2\d\.\d MiB/)
+    for (const [width, height] of [
+      [1024, 640],
+      [1440, 900]
+    ]) {
+      await page.setViewportSize({ width, height })
+      await holders.evaluate((el) => el.scrollIntoView({ block: 'start' }))
+      await app.screenshot(`dump-binary-holders-${width}`)
+    }
+    // the holder's pid opens that process
+    await first.locator('.pid-link').click()
+    await expect
+      .poll(() => page.locator('[data-testid=process-drawer] .title').innerText())
+      .toBe('erlscope_bin_holder')
+    await page.locator('[data-testid=process-drawer] button.close').click()
     await page.locator('[data-dump-tab=summary]').evaluate((el) => (el.scrollTop = 0))
   })
 
