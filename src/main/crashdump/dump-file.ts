@@ -55,6 +55,8 @@ import { decodeText, splitLines } from './text'
 /** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */
 const SECTION_READ_CAP = 64 << 20
 const BINARY_READ_CAP = 1 << 20
+/** proc_lib processes whose '$initial_call' the summary reads from their dictionaries. */
+const PROC_LIB_RESOLVE_MAX = 20_000
 const TERM_TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
 export class DumpFile {
@@ -351,6 +353,32 @@ export class DumpFile {
       }
     }
     return out
+  }
+
+  /**
+   * proc_lib's `'$initial_call'` of process row r, read from its dictionary; null when it has
+   * none, or its data is more than `maxBytes` (a big heap is not decoded for a summary).
+   */
+  private async initialCallOf(r: number, maxBytes: number): Promise<string | null> {
+    const p = this.index.procs
+    if (Number.isNaN(p.extraOff[r]) || p.scattered.has(r)) return null
+    if (p.extraEnd[r] - p.extraOff[r] > maxBytes) return null
+    const extras = splitProcExtras((await this.read(p.extraOff[r], p.extraEnd[r])).toString('latin1'))
+    const dict = extras.get('proc_dictionary')
+    if (!dict) return null
+    const dec = new HeapDecoder({
+      heap: parseHeapLines(extras.get('proc_heap') ?? ''),
+      literals: await this.literals(),
+      binary: () => null,
+      base64: this.base64,
+      localNode: (await this.header()).nodeName
+    })
+    const dictionary: NonNullable<DumpProcessDetail['dictionary']> = []
+    for (const line of splitLines(dict)) {
+      const t = dec.safe(() => dec.term(line))
+      if (t.kind === 'tuple' && t.items.length === 2) dictionary.push({ key: t.items[0], value: t.items[1] })
+    }
+    return dictionaryInitialCall(dictionary)
   }
 
   async process(pid: string, options: ProcessDetailOptions = {}): Promise<DumpProcessDetail> {
@@ -674,11 +702,36 @@ export class DumpFile {
         g.memoryBytes += mem
       } else spawned.set(p.spawnedAs[r], { count: 1, memoryBytes: mem })
     }
-    const initialCalls = [...spawned]
-      .map(([k, g]) => {
-        const raw = p.strings[k]
-        return { call: raw === undefined ? null : displayCalls(raw), ...g }
-      })
+    // proc_lib processes are all `proc_lib:init_p/5`: the first few are regrouped by their
+    // dictionary's '$initial_call' (each one's data is read, so the number is bounded)
+    const byCall = new Map<string | null, { count: number; memoryBytes: number }>()
+    const add = (call: string | null, count: number, memoryBytes: number): void => {
+      const g = byCall.get(call)
+      if (g) {
+        g.count += count
+        g.memoryBytes += memoryBytes
+      } else byCall.set(call, { count, memoryBytes })
+    }
+    const procLib = p.strings.indexOf('proc_lib:init_p/5')
+    for (const [k, g] of spawned) {
+      const raw = p.strings[k]
+      if (k !== procLib || procLib < 0)
+        add(raw === undefined ? null : displayCalls(raw), g.count, g.memoryBytes)
+    }
+    if (procLib >= 0) {
+      let read = 0
+      for (let r = 0; r < n; r++) {
+        if (p.spawnedAs[r] !== procLib) continue
+        const call =
+          read < PROC_LIB_RESOLVE_MAX
+            ? ((await this.initialCallOf(r, 64 * 1024).catch(() => null)) ?? 'proc_lib:init_p/5')
+            : 'proc_lib:init_p/5'
+        read++
+        add(call, 1, this.memOf(r, ws))
+      }
+    }
+    const initialCalls = [...byCall]
+      .map(([call, g]) => ({ call, ...g }))
       .sort((a, b) => b.count - a.count || b.memoryBytes - a.memoryBytes)
       .slice(0, 12)
     const ports = await this.ports()
@@ -721,7 +774,7 @@ export class DumpFile {
     const crowd = initialCalls[0]
     if (crowd?.call && crowd.count >= 1000 && crowd.count / n >= 0.5)
       findings.push(
-        `${crowd.count.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} processes (${Math.round((crowd.count / n) * 100)} %) were spawned as ${crowd.call}, holding ${fmtBytes(crowd.memoryBytes)} together: a leak of processes or a spawn storm${crowd.call === 'proc_lib:init_p/5' ? ' (proc_lib processes: open one to see its $initial_call)' : ''}.`
+        `${crowd.count.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} processes (${Math.round((crowd.count / n) * 100)} %) were spawned as ${crowd.call}, holding ${fmtBytes(crowd.memoryBytes)} together: a leak of processes or a spawn storm${crowd.call === 'proc_lib:init_p/5' ? ' (proc_lib processes whose $initial_call was not read)' : ''}.`
       )
     if (memory.total && memory.binary && memory.binary / memory.total >= 0.3)
       findings.push(
@@ -805,7 +858,7 @@ export class DumpFile {
           binaryBytes: p.binVHeap[r] * ws
         }
       }),
-      initialCallGroups: spawned.size,
+      initialCallGroups: byCall.size,
       findings
     }
   }

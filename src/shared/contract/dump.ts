@@ -532,8 +532,9 @@ export interface DumpSummary {
   }
   topEts: DumpEtsTable[]
   /**
-   * Processes grouped by how they were spawned (the `Spawned as` line: for proc_lib processes
-   * that is `proc_lib:init_p/5`, their `'$initial_call'` is in each one's dictionary), most first.
+   * Processes grouped by initial call, most first: the `Spawned as` line, and for proc_lib
+   * processes (`proc_lib:init_p/5`) the `'$initial_call'` read from their dictionaries (the first
+   * 20,000 such processes with at most 64 KiB of data each; the others stay `proc_lib:init_p/5`).
    */
   initialCalls: DumpInitialCallGroup[]
   /** The processes referencing the most refc binary bytes (empty when the dump does not say). */
