@@ -534,7 +534,7 @@ export interface DumpSummary {
   /**
    * Processes grouped by initial call, most first: the `Spawned as` line, and for proc_lib
    * processes (`proc_lib:init_p/5`) the `'$initial_call'` read from their dictionaries (the first
-   * 20,000 such processes with at most 64 KiB of data each; the others stay `proc_lib:init_p/5`).
+   * 5,000 such processes with at most 64 KiB of data each; the others stay `proc_lib:init_p/5`).
    */
   initialCalls: DumpInitialCallGroup[]
   /** The processes referencing the most refc binary bytes (empty when the dump does not say). */
