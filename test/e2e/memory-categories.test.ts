@@ -123,6 +123,11 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await page.click('[data-testid=memory-subtabs] [data-tab=atoms]')
     await page.waitForSelector('[data-testid=atom-count] .value')
     expect(await page.locator('[data-testid=atoms-view] .row').count()).toBeGreaterThan(5)
+    // the growth comes from the session's background samples: there on the first read of the view
+    expect(await page.locator('[data-testid=atom-growth] .value').innerText()).toMatch(/^\+[\d,]+\/min/)
+    expect(await page.locator('[data-testid=atom-growth] .sub').innerText()).toMatch(
+      /limit is reached|sampled/
+    )
     await page.click('[data-testid=atoms-view] [data-action=refresh]')
     await expect
       .poll(() => page.locator('[data-testid=atom-growth] .value').innerText(), { timeout: 20_000 })
