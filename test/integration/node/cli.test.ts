@@ -4,7 +4,14 @@ import { main } from '../../../src/main/cli/main'
 import type { CliIo } from '../../../src/main/cli/command'
 import { humanBytes } from '../../../src/shared/format-bytes'
 import { startNode, type ErlNode } from '../../support/erl-node'
-import { SEEDED, infoOf, seedBigHeap, seedChurner, seedMailbox } from '../../support/seeded-node'
+import {
+  SEEDED,
+  infoOf,
+  seedBigHeap,
+  seedChurner,
+  seedHeapGrower,
+  seedMailbox
+} from '../../support/seeded-node'
 import { bridgeConnector } from './erl-bridge'
 import { liveConnector } from './live-connector'
 
@@ -87,6 +94,42 @@ describe('erlscope top / allocators', () => {
     const words = await infoOf(node, SEEDED.bigHeap, 'total_heap_size')
     expect(first).toContain(` ${humanBytes(words * 8)} `)
     expect(r.out).toContain('by total_heap_size')
+  })
+
+  it('growth of total heap is in bytes: words grown times the word size, printed with a unit', async () => {
+    await seedHeapGrower(node)
+    const argv = [
+      'top',
+      node.name,
+      '--cookie',
+      node.cookie,
+      '--by',
+      'growth',
+      '--growth-of',
+      'total_heap_size'
+    ]
+    const narrow = ['--window-ms', '3000', '--filter', SEEDED.heapGrower, '--limit', '1']
+    try {
+      const before = await infoOf(node, SEEDED.heapGrower, 'total_heap_size')
+      const json = await run([...argv, ...narrow, '--json'])
+      const after = await infoOf(node, SEEDED.heapGrower, 'total_heap_size')
+      expect(json.code).toBe(0)
+      const row = (JSON.parse(json.out) as TopJson).rows[0]
+      expect(row.registeredName).toBe(SEEDED.heapGrower)
+      const grown = Number(row.rankedValue)
+      expect(grown % 8).toBe(0)
+      expect(grown).toBeGreaterThan(after - before)
+      expect(grown).toBeLessThanOrEqual((after - before) * 8)
+      const text = await run([...argv, ...narrow])
+      expect(text.code).toBe(0)
+      const [header, first] = text.out.split('\n')
+      expect(header).toMatch(/^PID +NAME \/ INITIAL CALL +GROWTH +MEMORY/)
+      expect(first).toMatch(/ \+[\d.]+ (B|KiB|MiB|GiB) /)
+    } finally {
+      await node.eval(
+        `M = monitor(process, whereis(${SEEDED.heapGrower})), ${SEEDED.heapGrower} ! stop, receive {'DOWN', M, _, _, _} -> ok end`
+      )
+    }
   })
 
   it('growth with --filter ranks only matching processes: the ones born during the window are filtered too', async () => {
