@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Events } from '../../../src/shared/api'
 import type { NodeStatusEvent } from '../../../src/shared/contract/node'
+import { MEMORY_SAMPLE } from '../../../src/main/node/exprs'
 import { Session } from '../../../src/main/node/session'
 import type { Connector, LiveClient } from '../../../src/main/node/live-client'
 import { parseErlang } from './term-text'
@@ -9,6 +10,8 @@ const systemWith = (uptimeMs: number): ReturnType<typeof parseErlang> =>
   parseErlang(`[{node,a@h},{otp_release,<<"25">>},{version,<<"13.1.5">>},{system_version,<<"x">>},{uptime,${uptimeMs}},
   {process_count,1},{process_limit,10},{port_count,1},{port_limit,10},{atom_count,1},{atom_limit,10}]`)
 const MEMORY = parseErlang('[{total,100},{processes,40},{system,60},{binary,7}]')
+/** The background sample: erlang:memory(), atom_count, process_count in one evaluation. */
+const SAMPLE = parseErlang('{[{total,100},{processes,40},{system,60},{binary,7}],1234,42}')
 
 /** A fake node: answers the overview and erlang:memory(); `drop()` loses the link; `down` refuses connects. */
 function fakeNode() {
@@ -29,7 +32,7 @@ function fakeNode() {
     const client: LiveClient = {
       peer: 'a@h',
       creation: state.creation,
-      evaluate: async () => systemWith(state.uptimeMs),
+      evaluate: async (source) => (source === MEMORY_SAMPLE ? SAMPLE : systemWith(state.uptimeMs)),
       call: async () => MEMORY,
       onLost: (l) => (state.lose = l),
       close: async () => undefined
@@ -70,7 +73,11 @@ describe('session', () => {
       intervalMs: 200
     })
     await until(() => samples >= 1)
-    expect(session.history.latest()?.values.total).toBe(100)
+    expect(session.history.latest()).toMatchObject({
+      values: { total: 100 },
+      atomCount: 1234,
+      processCount: 42
+    })
 
     node.state.down = true
     node.drop('socket closed')
