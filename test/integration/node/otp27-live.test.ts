@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createNodeHandlers, type NodeHandlers } from '../../../src/main/node/handlers'
 import { startNode, type ErlNode } from '../../support/erl-node'
 import { OTP27_ERL, otp27Missing } from '../../support/otp27'
@@ -61,8 +61,11 @@ describe.skipIf(missing !== null)('a live OTP 27 node', () => {
     const system = await api.handlers['node:system'](sessionId)
     expect(system.otpRelease).toBe('27')
     expect(system.memoryTotal).toBeGreaterThan(0)
-    const history = await api.handlers['node:memory-history'](sessionId)
-    expect(history.length).toBeGreaterThan(0)
+    // the first background sample is one remote eval after the connect: wait for it, do not race it
+    await vi.waitFor(
+      async () => expect((await api.handlers['node:memory-history'](sessionId)).length).toBeGreaterThan(0),
+      { timeout: 20_000 }
+    )
   })
 
   it('ranks the labelled process first by queue length and shows its label', async () => {
