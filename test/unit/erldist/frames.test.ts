@@ -189,3 +189,16 @@ describe('frame edges (what mutation testing found untested)', () => {
     )
   })
 })
+
+describe('buildDistFrame bytes', () => {
+  it('writes Len:32, 112, Control then Message, with Len counting all of them', () => {
+    const c = encode(atom('c'))
+    const m = encode(binary(Buffer.from('xyz')))
+    const f = buildDistFrame(c, m)
+    expect(f.readUInt32BE(0)).toBe(1 + c.length + m.length)
+    expect(f.length).toBe(4 + 1 + c.length + m.length)
+    expect(f[4]).toBe(PASS_THROUGH)
+    expect(f.subarray(5, 5 + c.length).equals(c)).toBe(true)
+    expect(f.subarray(5 + c.length).equals(m)).toBe(true)
+  })
+})
