@@ -6,7 +6,10 @@ import { open, type FileHandle } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type {
   DumpEtsTable,
+  DumpGroupReads,
   DumpHeader,
+  DumpIndexTable,
+  DumpModule,
   DumpMemory,
   DumpProcessDetail,
   DumpProcessRow,
@@ -21,7 +24,8 @@ import type {
   SectionKind,
   SectionQuery,
   DumpPort,
-  DumpAllocatorInstance
+  DumpAllocatorInstance,
+  ProcessGroupFilter
 } from '../../shared/contract/dump'
 import { displayCalls, displayName } from '../../shared/elixir-names'
 import { printDumpTerm } from '../../shared/dump-term-print'
@@ -58,6 +62,8 @@ const BINARY_READ_CAP = 1 << 20
 /** proc_lib processes whose '$initial_call' the summary reads from their dictionaries. */
 // 20,000 took 1.27 s of a 20k-process summary against 148 ms for 2,000: the triage page comes first
 const PROC_LIB_RESOLVE_MAX = 5_000
+/** Other processes whose `Spawned by` line the summary reads to group them by parent. */
+const SPAWNED_BY_READ_MAX = 20_000
 const TERM_TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
 export class DumpFile {
@@ -277,7 +283,8 @@ export class DumpFile {
     const order = this.order(query.sortBy ?? 'pid', query.descending ?? false, ws)
     const filter = query.filter?.trim().toLowerCase() ?? ''
     const states = query.states && query.states.length > 0 ? new Set(query.states) : null
-    if (!filter && !states) {
+    const inGroup = await this.groupMembership(query.group)
+    if (!filter && !states && !inGroup) {
       const rows: DumpProcessRow[] = []
       for (let i = offset; i < Math.min(order.length, offset + limit); i++) rows.push(this.row(order[i], ws))
       return { total: p.count, matched: p.count, offset, rows }
@@ -286,6 +293,7 @@ export class DumpFile {
     let matched = 0
     for (let i = 0; i < order.length; i++) {
       const r = order[i]
+      if (inGroup && !inGroup(r)) continue
       if (states && !states.has(p.strings[p.state[r]])) continue
       if (filter) {
         const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`
@@ -357,10 +365,14 @@ export class DumpFile {
   }
 
   /**
-   * proc_lib's `'$initial_call'` of process row r, read from its dictionary; null when it has
-   * none, or its data is more than `maxBytes` (a big heap is not decoded for a summary).
+   * proc_lib's `'$initial_call'` and first `'$ancestors'` entry of process row r, read from its
+   * dictionary; null when it has no dictionary, or its data is more than `maxBytes` (a big heap is
+   * not decoded for a summary).
    */
-  private async initialCallOf(r: number, maxBytes: number): Promise<string | null> {
+  private async dictionaryFactsOf(
+    r: number,
+    maxBytes: number
+  ): Promise<{ initialCall: string | null; parent: string | null } | null> {
     const p = this.index.procs
     if (Number.isNaN(p.extraOff[r]) || p.scattered.has(r)) return null
     if (p.extraEnd[r] - p.extraOff[r] > maxBytes) return null
@@ -379,7 +391,90 @@ export class DumpFile {
       const t = dec.safe(() => dec.term(line))
       if (t.kind === 'tuple' && t.items.length === 2) dictionary.push({ key: t.items[0], value: t.items[1] })
     }
-    return dictionaryInitialCall(dictionary)
+    return { initialCall: dictionaryInitialCall(dictionary), parent: dictionaryParent(dictionary) }
+  }
+
+  /** The `Spawned by` line of process row r (null: none, or `[]`). */
+  private async spawnedByOf(r: number): Promise<string | null> {
+    const p = this.index.procs
+    const text = (await this.read(p.off[r], p.end[r], 64 * 1024)).toString('latin1')
+    const m = /\nSpawned by: ([^\r\n]*)/.exec(text)
+    const v = m?.[1].trim() ?? ''
+    return v === '' || v === '[]' ? null : v
+  }
+
+  /**
+   * Every process's initial call (proc_lib ones by their `'$initial_call'`) and parent (first
+   * `'$ancestors'` entry, else `Spawned by`), as group numbers; reads beyond the index are capped.
+   */
+  private async processGroups(): Promise<ProcessGroups> {
+    return this.cached('processGroups', async () => {
+      const p = this.index.procs
+      const n = p.count
+      const calls = new Interner()
+      const parents = new Interner()
+      const callOf = new Int32Array(n)
+      const parentOf = new Int32Array(n)
+      const reads: DumpGroupReads = {
+        dictionaries: 0,
+        dictionaryCap: PROC_LIB_RESOLVE_MAX,
+        dictionariesSkipped: 0,
+        spawnedBy: 0,
+        spawnedByCap: SPAWNED_BY_READ_MAX,
+        spawnedBySkipped: 0
+      }
+      const procLib = p.strings.indexOf('proc_lib:init_p/5')
+      // a parent is shown by its registered name when it has one, so a '$ancestors' name and a
+      // Spawned-by pid of the same process fall in one group
+      const parentKey = (who: string | null): string | null => {
+        if (!who) return null
+        const name = this.nameOfPid(who)
+        return name ?? who
+      }
+      const displayed = new Map<number, string | null>()
+      for (let r = 0; r < n; r++) {
+        const k = p.spawnedAs[r]
+        let call: string | null
+        if (!displayed.has(k)) {
+          const raw = p.strings[k]
+          displayed.set(k, raw === undefined ? null : displayCalls(raw))
+        }
+        call = displayed.get(k) ?? null
+        let parent: string | null = null
+        if (k === procLib && procLib >= 0) {
+          if (reads.dictionaries < PROC_LIB_RESOLVE_MAX) {
+            reads.dictionaries++
+            const facts = await this.dictionaryFactsOf(r, 64 * 1024).catch(() => null)
+            if (facts?.initialCall) call = facts.initialCall
+            parent = parentKey(facts?.parent ?? null)
+            if (!facts) reads.dictionariesSkipped++
+          } else reads.dictionariesSkipped++
+        } else if (reads.spawnedBy < SPAWNED_BY_READ_MAX) {
+          reads.spawnedBy++
+          parent = parentKey(await this.spawnedByOf(r).catch(() => null))
+        } else reads.spawnedBySkipped++
+        callOf[r] = calls.code(call)
+        parentOf[r] = parents.code(parent)
+      }
+      return { calls: calls.values, parents: parents.values, callOf, parentOf, reads }
+    })
+  }
+
+  /** A test for the rows of a group, null for no group filter. */
+  private async groupMembership(
+    group: ProcessGroupFilter | undefined
+  ): Promise<((r: number) => boolean) | null> {
+    if (!group) return null
+    if (
+      (group.by !== 'initialCall' && group.by !== 'parent') ||
+      !(group.key === null || typeof group.key === 'string')
+    )
+      throw new AppError('invalid_request', 'A process group is { by: initialCall | parent, key }.')
+    const g = await this.processGroups()
+    const names = group.by === 'initialCall' ? g.calls : g.parents
+    const of = group.by === 'initialCall' ? g.callOf : g.parentOf
+    const code = names.indexOf(group.key)
+    return code < 0 ? () => false : (r) => of[r] === code
   }
 
   async process(pid: string, options: ProcessDetailOptions = {}): Promise<DumpProcessDetail> {
@@ -496,6 +591,21 @@ export class DumpFile {
     return r >= 0 ? this.index.procs.name[r] : null
   }
 
+  /** The pid registered under `name` in this dump, null for none. */
+  private pidOfName(name: string): string | null {
+    const p = this.index.procs
+    let map = this.cache.get('nameMap') as Map<string, string> | undefined
+    if (!map) {
+      map = new Map()
+      for (let r = 0; r < p.count; r++) {
+        const nm = p.name[r]
+        if (nm !== null) map.set(nm, p.pid[r])
+      }
+      this.cache.set('nameMap', map)
+    }
+    return map.get(name) ?? null
+  }
+
   async timers(): Promise<DumpTimer[]> {
     return this.all('timer', (id, body) => parseTimer(id ?? '', body))
   }
@@ -515,6 +625,33 @@ export class DumpFile {
       const i = findSection(this.index, 'atoms')
       return i < 0 ? [] : parseAtoms(await this.body(i))
     })
+  }
+
+  /** Every `=mod:` section, largest first (current + old size), with the `=loaded_modules` totals. */
+  private async modules(): Promise<{
+    currentCode: number | null
+    oldCode: number | null
+    rows: DumpModule[]
+  }> {
+    return this.cached('modules', async () => {
+      const lm = findSection(this.index, 'loaded_modules')
+      const totals = lm < 0 ? { currentCode: null, oldCode: null } : parseLoadedModules(await this.body(lm))
+      const rows: DumpModule[] = []
+      for (const i of sectionsWithTag(this.index, 'mod'))
+        rows.push(parseModule(this.index.id[i] ?? '', await this.body(i, 4 << 20), this.base64))
+      const size = (m: DumpModule): number => (m.currentSize ?? 0) + (m.oldSize ?? 0)
+      rows.sort((a, b) => size(b) - size(a) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      return { ...totals, rows }
+    })
+  }
+
+  /** `=index_table:atom_tab` (size, limit, entries), null when the dump has none. */
+  private async atomTable(): Promise<DumpIndexTable | null> {
+    const tables = (await this.section('internal_tables')) as Extract<
+      DumpSection,
+      { kind: 'internal_tables' }
+    >
+    return tables.indexTables.find((t) => t.name === 'atom_tab') ?? null
   }
 
   private count(tag: string): number {
@@ -588,25 +725,35 @@ export class DumpFile {
         }
       }
       case 'modules': {
-        const lm = findSection(this.index, 'loaded_modules')
-        const totals = lm < 0 ? { currentCode: null, oldCode: null } : parseLoadedModules(await this.body(lm))
-        const ids = sectionsWithTag(this.index, 'mod')
-        const matching = f ? ids.filter((i) => (this.index.id[i] ?? '').toLowerCase().includes(f)) : ids
-        const modules = []
-        for (const i of matching.slice(offset, offset + limit))
-          modules.push(parseModule(this.index.id[i] ?? '', await this.body(i), this.base64))
-        return { kind, total: matching.length, modules: { ...totals, modules } }
+        const all = await this.modules()
+        const matching = f ? all.rows.filter((m) => m.name.toLowerCase().includes(f)) : all.rows
+        return {
+          kind,
+          total: matching.length,
+          modules: {
+            currentCode: all.currentCode,
+            oldCode: all.oldCode,
+            memoryCode: (await this.memory()).code,
+            modulesBytes: all.rows.reduce((sum, m) => sum + (m.currentSize ?? 0) + (m.oldSize ?? 0), 0),
+            withOldCode: all.rows.filter((m) => (m.oldSize ?? 0) > 0).length,
+            modules: matching.slice(offset, offset + limit)
+          }
+        }
       }
       case 'funs':
         return { kind, ...page(await this.all('fun', (_id, body) => parseFun(body)), (t) => `${t.module}`) }
       case 'atoms': {
         const atoms = await this.atoms()
-        const limitIdx = (await this.section('internal_tables')) as Extract<
-          DumpSection,
-          { kind: 'internal_tables' }
-        >
-        const atomTab = limitIdx.indexTables.find((t) => t.name === 'atom_tab')
-        return { kind, limit: atomTab?.limit ?? null, ...page(atoms, (a) => a) }
+        const atomTab = await this.atomTable()
+        const memory = await this.memory()
+        return {
+          kind,
+          count: atomTab?.entries ?? (await this.header()).atoms,
+          limit: atomTab?.limit ?? null,
+          memoryAtom: memory.atom,
+          memoryAtomUsed: memory.atom_used,
+          ...page(atoms, (a) => a)
+        }
       }
       case 'persistent_terms': {
         const i = findSection(this.index, 'persistent_terms')
@@ -690,49 +837,31 @@ export class DumpFile {
     const topBin = top((r) => p.binVHeap[r]).filter((r) => p.binVHeap[r] > 0)
     let memSum = 0
     const states = new Map<string, number>()
-    // by the interned `Spawned as` string (-1: none)
-    const spawned = new Map<number, { count: number; memoryBytes: number }>()
+    const groups = await this.processGroups()
+    const callSums = groups.calls.map(() => ({ count: 0, memoryBytes: 0 }))
+    const parentSums = groups.parents.map(() => ({ count: 0, memoryBytes: 0 }))
     for (let r = 0; r < n; r++) {
       const mem = this.memOf(r, ws)
       memSum += mem
       const s = p.strings[p.state[r]] ?? 'unknown'
       states.set(s, (states.get(s) ?? 0) + 1)
-      const g = spawned.get(p.spawnedAs[r])
-      if (g) {
-        g.count++
-        g.memoryBytes += mem
-      } else spawned.set(p.spawnedAs[r], { count: 1, memoryBytes: mem })
+      const c = callSums[groups.callOf[r]]
+      c.count++
+      c.memoryBytes += mem
+      const a = parentSums[groups.parentOf[r]]
+      a.count++
+      a.memoryBytes += mem
     }
-    // proc_lib processes are all `proc_lib:init_p/5`: the first few are regrouped by their
-    // dictionary's '$initial_call' (each one's data is read, so the number is bounded)
-    const byCall = new Map<string | null, { count: number; memoryBytes: number }>()
-    const add = (call: string | null, count: number, memoryBytes: number): void => {
-      const g = byCall.get(call)
-      if (g) {
-        g.count += count
-        g.memoryBytes += memoryBytes
-      } else byCall.set(call, { count, memoryBytes })
-    }
-    const procLib = p.strings.indexOf('proc_lib:init_p/5')
-    for (const [k, g] of spawned) {
-      const raw = p.strings[k]
-      if (k !== procLib || procLib < 0)
-        add(raw === undefined ? null : displayCalls(raw), g.count, g.memoryBytes)
-    }
-    if (procLib >= 0) {
-      let read = 0
-      for (let r = 0; r < n; r++) {
-        if (p.spawnedAs[r] !== procLib) continue
-        const call =
-          read < PROC_LIB_RESOLVE_MAX
-            ? ((await this.initialCallOf(r, 64 * 1024).catch(() => null)) ?? 'proc_lib:init_p/5')
-            : 'proc_lib:init_p/5'
-        read++
-        add(call, 1, this.memOf(r, ws))
-      }
-    }
-    const initialCalls = [...byCall]
-      .map(([call, g]) => ({ call, ...g }))
+    const initialCalls = groups.calls
+      .map((call, i) => ({ call, ...callSums[i] }))
+      .sort((a, b) => b.count - a.count || b.memoryBytes - a.memoryBytes)
+      .slice(0, 12)
+    const parents = groups.parents
+      .map((parent, i) => ({
+        parent,
+        pid: parent !== null && !parent.startsWith('<') ? this.pidOfName(parent) : null,
+        ...parentSums[i]
+      }))
       .sort((a, b) => b.count - a.count || b.memoryBytes - a.memoryBytes)
       .slice(0, 12)
     const ports = await this.ports()
@@ -745,11 +874,7 @@ export class DumpFile {
     }
     const ets = await this.etsTables()
     const topEts = [...ets].sort((a, b) => (b.bytes ?? 0) - (a.bytes ?? 0)).slice(0, 10)
-    const tables = (await this.section('internal_tables')) as Extract<
-      DumpSection,
-      { kind: 'internal_tables' }
-    >
-    const atomTab = tables.indexTables.find((t) => t.name === 'atom_tab')
+    const atomTab = await this.atomTable()
     const atomCount =
       atomTab?.entries ??
       header.atoms ??
@@ -761,6 +886,12 @@ export class DumpFile {
       const raw = p.strings[p.current[r]] ?? p.strings[p.spawnedAs[r]]
       const fn = raw === undefined ? undefined : displayCalls(raw)
       return `${p.pid[r]}${name}${fn ? ` in ${fn}` : ''}`
+    }
+    // an owner or a port's connected process, with its registered name when the dump has one
+    const who = (pid: string | null): string => {
+      if (!pid) return 'no process'
+      const r = this.rowOfPid(pid)
+      return r >= 0 && p.name[r] ? `${pid} (${p.name[r]})` : pid
     }
     if (topMem.length > 0 && memSum > 0) {
       const r = topMem[0]
@@ -777,6 +908,11 @@ export class DumpFile {
       findings.push(
         `${crowd.count.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} processes (${Math.round((crowd.count / n) * 100)} %) were spawned as ${crowd.call}, holding ${fmtBytes(crowd.memoryBytes)} together: a leak of processes or a spawn storm${crowd.call === 'proc_lib:init_p/5' ? ' (proc_lib processes whose $initial_call was not read)' : ''}.`
       )
+    const family = parents[0]
+    if (family?.parent && family.count >= 1000 && family.count / n >= 0.5)
+      findings.push(
+        `${family.count.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} processes (${Math.round((family.count / n) * 100)} %) were started by ${family.pid ? `${family.parent} (${family.pid})` : who(family.parent)}, holding ${fmtBytes(family.memoryBytes)} together.`
+      )
     if (memory.total && memory.binary && memory.binary / memory.total >= 0.3)
       findings.push(
         `Binaries take ${Math.round((memory.binary / memory.total) * 100)} % of the node’s memory (${fmtBytes(memory.binary)}).`
@@ -787,12 +923,6 @@ export class DumpFile {
       findings.push(
         `${describe(holder)} references ${fmtBytes(held)} of refc binaries (${Math.round(Math.min(1, held / memory.binary) * 100)} % of the node’s binary memory): binaries it holds, or garbage it has not collected yet.`
       )
-    // an owner or a port's connected process, with its registered name when the dump has one
-    const who = (pid: string | null): string => {
-      if (!pid) return 'no process'
-      const r = this.rowOfPid(pid)
-      return r >= 0 && p.name[r] ? `${pid} (${p.name[r]})` : pid
-    }
     if (memory.total && memory.ets && memory.ets / memory.total >= 0.3 && topEts[0])
       findings.push(
         `ETS takes ${Math.round((memory.ets / memory.total) * 100)} % of memory; the largest table is ${topEts[0].name ?? topEts[0].table} (${fmtBytes(topEts[0].bytes ?? 0)}), owned by ${who(topEts[0].owner)}.`
@@ -807,7 +937,12 @@ export class DumpFile {
       )
     if (atomTab?.limit && atomTab.entries && atomTab.entries / atomTab.limit >= 0.8)
       findings.push(
-        `The atom table is ${Math.round((atomTab.entries / atomTab.limit) * 100)} % full (${atomTab.entries} of ${atomTab.limit}).`
+        `${
+          atomTab.entries >= atomTab.limit
+            ? // the VM's own last atoms (written while dumping) can go past the limit
+              `The atom table is full (${atomTab.entries.toLocaleString('en-US')} atoms, limit ${atomTab.limit.toLocaleString('en-US')}`
+            : `The atom table is ${Math.round((atomTab.entries / atomTab.limit) * 100)} % full (${atomTab.entries.toLocaleString('en-US')} of ${atomTab.limit.toLocaleString('en-US')} atoms`
+        }${memory.atom ? `, ${fmtBytes(memory.atom)}` : ''}): atoms are never freed, and the node dies when the table is full. Look for list_to_atom/binary_to_atom on outside input (the Atoms view lists the newest first).`
       )
     if (explanation.category === 'process_heap' && topMem[0] !== undefined)
       findings.unshift(`Likely culprit: ${describe(topMem[0])}, the largest process.`)
@@ -859,7 +994,10 @@ export class DumpFile {
           binaryBytes: p.binVHeap[r] * ws
         }
       }),
-      initialCallGroups: byCall.size,
+      initialCallGroups: groups.calls.length,
+      parents,
+      parentGroups: groups.parents.length,
+      groupReads: groups.reads,
       findings
     }
   }
@@ -905,4 +1043,38 @@ export function dictionaryLabel(d: NonNullable<DumpProcessDetail['dictionary']>)
   if (!v) return null
   if (v.kind === 'binary' && v.text !== undefined && !v.elided) return v.text
   return printDumpTerm(v, { maxLength: 200 })
+}
+
+/** The first of proc_lib's `'$ancestors'` (a registered name or a pid), printed; null for none. */
+export function dictionaryParent(d: NonNullable<DumpProcessDetail['dictionary']>): string | null {
+  const v = dictValue(d, '$ancestors')
+  if (v?.kind !== 'list' || v.items.length === 0) return null
+  const first = v.items[0]
+  if (first.kind === 'atom') return first.name
+  if (first.kind === 'pid') return first.text
+  return printDumpTerm(first, { maxLength: 200 })
+}
+
+interface ProcessGroups {
+  /** Group names (null: not known); callOf[row] and parentOf[row] index them. */
+  calls: (string | null)[]
+  parents: (string | null)[]
+  callOf: Int32Array
+  parentOf: Int32Array
+  reads: DumpGroupReads
+}
+
+/** Strings to small numbers, in first-seen order. */
+class Interner {
+  readonly values: (string | null)[] = []
+  private codes = new Map<string | null, number>()
+  code(v: string | null): number {
+    let c = this.codes.get(v)
+    if (c === undefined) {
+      c = this.values.length
+      this.values.push(v)
+      this.codes.set(v, c)
+    }
+    return c
+  }
 }

@@ -129,9 +129,19 @@ export type ProcessSortKey =
   | 'stackHeapWords'
   | 'currentFunction'
 
+/** One group of the Summary's process groupings, to filter the process table to it. */
+export interface ProcessGroupFilter {
+  /** `initialCall`: DumpSummary.initialCalls; `parent`: DumpSummary.parents. */
+  by: 'initialCall' | 'parent'
+  /** The group's `call` or `parent` as the summary gave it (null: the group of processes without one). */
+  key: string | null
+}
+
 export interface ProcessQuery {
   sortBy?: ProcessSortKey
   descending?: boolean
+  /** Only the processes of this group (applied with the other filters). */
+  group?: ProcessGroupFilter
   /** Case-insensitive substring over pid, name, spawnedAs and currentFunction. */
   filter?: string
   /** Only these states (`Waiting`, `Running` …). */
@@ -363,8 +373,16 @@ export interface DumpModule {
 }
 
 export interface DumpModules {
+  /** `=loaded_modules` totals. */
   currentCode: number | null
   oldCode: number | null
+  /** The dump's `=memory` `code` figure, null when absent. */
+  memoryCode: number | null
+  /** Sum of every module's current + old size (before filter and paging). */
+  modulesBytes: number
+  /** Modules that still hold old code (a purge pending), in the whole dump. */
+  withOldCode: number
+  /** Largest first (current + old size), then by name. */
   modules: DumpModule[]
 }
 
@@ -459,7 +477,19 @@ export type DumpSection =
   | { kind: 'nodes'; nodes: DumpNodes }
   | { kind: 'modules'; total: number; modules: DumpModules }
   | { kind: 'funs'; total: number; rows: DumpFun[] }
-  | { kind: 'atoms'; total: number; limit: number | null; rows: string[] }
+  | {
+      kind: 'atoms'
+      /** Lines of the `=atoms` section (matching the filter). */
+      total: number
+      /** Atoms in the table: `=index_table:atom_tab` entries (`used` in old dumps), else the header. */
+      count: number | null
+      /** The atom table's limit (`+t`), from `=index_table:atom_tab`. */
+      limit: number | null
+      /** `=memory` atom and atom_used, bytes. */
+      memoryAtom: number | null
+      memoryAtomUsed: number | null
+      rows: string[]
+    }
   | { kind: 'persistent_terms'; total: number; rows: DumpPersistentTerm[] }
   | {
       kind: 'internal_tables'
@@ -493,6 +523,29 @@ export interface DumpInitialCallGroup {
   count: number
   /** Summed memory of the group's processes (or estimates, as processMemorySum). */
   memoryBytes: number
+}
+
+/** Processes by their parent: the first of proc_lib's `'$ancestors'`, else the `Spawned by` line. */
+export interface DumpParentGroup {
+  /** Registered name of the parent when it has one, else its pid; null when not known or not read. */
+  parent: string | null
+  /** The parent's pid when `parent` is a name and the dump says it. */
+  pid: string | null
+  count: number
+  memoryBytes: number
+}
+
+/** How many processes the summary read beyond the index to group them (each read costs a seek). */
+export interface DumpGroupReads {
+  /** proc_lib dictionaries read for `'$initial_call'` and `'$ancestors'`, and the cap on them. */
+  dictionaries: number
+  dictionaryCap: number
+  /** proc_lib processes not read because of the cap (or too large): grouped as proc_lib:init_p/5 and no parent. */
+  dictionariesSkipped: number
+  /** Other processes whose `Spawned by` line was read, and the cap on them. */
+  spawnedBy: number
+  spawnedByCap: number
+  spawnedBySkipped: number
 }
 
 /** A process by the refc binaries it references (`BinVHeap` + `OldBinVHeap` of its `=proc`). */
@@ -541,6 +594,11 @@ export interface DumpSummary {
   topByBinary: DumpBinaryHolder[]
   /** Distinct groups in the whole dump (initialCalls holds the largest few). */
   initialCallGroups: number
+  /** Processes grouped by parent (first '$ancestors' entry, else Spawned by), most first. */
+  parents: DumpParentGroup[]
+  parentGroups: number
+  /** What the groupings read and what the caps left out. */
+  groupReads: DumpGroupReads
   /** Remarks for the triage page (e.g. "<0.80.0> holds 93 % of process memory"). */
   findings: string[]
 }

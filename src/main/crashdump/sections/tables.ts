@@ -40,7 +40,8 @@ export function parseIndexTable(name: string, body: string): DumpIndexTable {
     name,
     size: num(firstValue(kv, 'size')),
     limit: num(firstValue(kv, 'limit')),
-    entries: num(firstValue(kv, 'entries'))
+    // `used` in dumps before R13B (e.g. R10B's atom_tab)
+    entries: num(firstValue(kv, 'entries') ?? firstValue(kv, 'used'))
   }
 }
 
