@@ -15,6 +15,12 @@ export interface CliCommand {
 export interface CliIo {
   out(text: string): void
   err(text: string): void
+  /**
+   * Writes `text` exactly (no newline added) and resolves once the output can take more: long
+   * output (`processes --json` of a million processes) goes out in chunks at the reader's pace.
+   * Absent, `out` takes the chunks.
+   */
+  write?(text: string): Promise<void>
   env: NodeJS.ProcessEnv
   /** Read by `erlscope report -` (a dump on standard input). */
   stdin?: NodeJS.ReadableStream

@@ -12,6 +12,8 @@ import { dumpProcessView } from './dump-process-view'
 import { processDetailJson, processDetailText } from './process-detail'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, type FlagSpec } from './flags'
+import { writeJsonArray } from './json-stream'
+import { processJsonFromColumns } from './process-json'
 
 function stdinStream(io: CliIo): Readable {
   if (!io.stdin) throw new AppError('invalid_request', 'No standard input to read a dump from.')
@@ -169,20 +171,6 @@ function reportText(s: DumpSummary, top: number): string {
   return out.map((line) => terminalText(line)).join('\n')
 }
 
-/** Printable ASCII without `"` and backslash: JSON.stringify would return it quoted, unchanged. */
-const JSON_SAFE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
-const jstr = (s: string | null): string =>
-  s === null ? 'null' : JSON_SAFE.test(s) ? `"${s}"` : JSON.stringify(s)
-const jnum = (n: number | null): string => (n !== null && Number.isFinite(n) ? String(n) : 'null')
-
-/**
- * One `processes --json` row: the same text as JSON.stringify of the row object, built directly
- * (JSON.stringify of 1M objects was most of the command's time once the index is cached).
- */
-export function processJson(r: DumpProcessRow): string {
-  return `{"pid":${jstr(r.pid)},"name":${jstr(r.name)},"spawnedAs":${jstr(r.spawnedAs)},"state":${jstr(r.state)},"messageQueueLength":${jnum(r.messageQueueLength)},"reductions":${jnum(r.reductions)},"stackHeapWords":${jnum(r.stackHeapWords)},"memoryBytes":${jnum(r.memoryBytes)},"memoryEstimateBytes":${jnum(r.memoryEstimateBytes)},"currentFunction":${jstr(r.currentFunction)}}`
-}
-
 const SORT_KEYS: Record<string, ProcessSortKey> = {
   memory: 'memory',
   mailbox: 'messageQueueLength',
@@ -209,16 +197,8 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   } else rows = Int32Array.from({ length: p.count }, (_, i) => i)
   const n = Math.min(rows.length, limit)
   if (json) {
-    // Streamed in chunks: a 1M-process dump never becomes one string.
-    let chunk = '['
-    for (let i = 0; i < n; i++) {
-      chunk += `${i === 0 ? '\n' : ',\n'}${processJson(dump.row(rows[i], ws))}`
-      if (chunk.length > 1 << 16) {
-        io.out(`${chunk}\n`)
-        chunk = ''
-      }
-    }
-    io.out(`${chunk}${n === 0 ? '' : '\n'}]\n`)
+    const rowJson = processJsonFromColumns(p, ws)
+    await writeJsonArray(io, n, (i) => rowJson(rows[i]))
     return
   }
   io.out(

@@ -12,6 +12,10 @@ for (const stream of [process.stdout, process.stderr]) {
 const io: CliIo = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  write: (text) =>
+    process.stdout.write(text)
+      ? Promise.resolve()
+      : new Promise((resolve) => process.stdout.once('drain', resolve)),
   env: process.env,
   stdin: process.stdin
 }

@@ -93,8 +93,11 @@ export async function main(
   // every text line passes the one escaping function: printers escape their fields (so a newline
   // in a name cannot forge a line), and this catches whatever they missed; --json stays exact
   const json = args.flags.has('json')
+  const { write, ...plain } = raw
   io = {
-    ...raw,
+    ...plain,
+    // chunks are written as they are (no line escaping): only for JSON
+    ...(json && write ? { write } : {}),
     out: json ? raw.out : (text) => raw.out(terminalText(text, { layout: true })),
     err: (text) => raw.err(terminalText(text, { layout: true }))
   }

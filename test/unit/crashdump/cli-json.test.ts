@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { expect, it } from 'vitest'
-import { processJson } from '../../../src/main/cli/dump-commands'
+import { processJson, processJsonFromColumns } from '../../../src/main/cli/process-json'
 import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 import type { DumpProcessRow } from '../../../src/shared/contract/dump'
@@ -31,9 +31,14 @@ it('processes --json rows are exactly JSON.stringify of the row', async () => {
     writeFileSync(p, gunzipSync(readFileSync(join(__dirname, '../../fixtures/dumps/otp25-small.dump.gz'))))
     const dump = await DumpFile.open(await indexDumpFile(p))
     try {
+      const fromColumns = processJsonFromColumns(dump.index.procs, 8)
       for (let r = 0; r < dump.index.procs.count; r++) {
         const row = dump.row(r, 8)
         expect(processJson(row)).toBe(reference(row))
+        expect(fromColumns(r)).toBe(reference(row))
+        expect(fromColumns(r, 'shop_worker:init/1')).toBe(
+          reference({ ...row, spawnedAs: 'shop_worker:init/1' })
+        )
       }
     } finally {
       await dump.close()
