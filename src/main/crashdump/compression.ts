@@ -9,8 +9,6 @@
 import { pipeline, Readable, Transform } from 'node:stream'
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web'
 import * as zlib from 'node:zlib'
-import { Decompress as ZstdDecompress } from 'fzstd'
-import { XzReadableStream } from 'xz-decompress'
 import type { DumpCompression } from '../../shared/contract/dump'
 
 export type Compression = DumpCompression
@@ -46,7 +44,10 @@ const nativeZstd = (zlib as unknown as { createZstdDecompress?: NativeZstd }).cr
 /** True when zstd is decompressed natively (node:zlib) rather than by fzstd. */
 export const zstdIsNative = typeof nativeZstd === 'function'
 
-function fzstdTransform(): Transform {
+// fzstd and xz-decompress are loaded when a dump needs them (xz-decompress alone took 0.16 s to
+// load here: every `erlscope` command would pay it at start)
+async function fzstdTransform(): Promise<Transform> {
+  const { Decompress: ZstdDecompress } = await import('fzstd')
   const out = new Transform({
     transform(chunk: Buffer, _enc, done) {
       try {
@@ -75,8 +76,9 @@ function fzstdTransform(): Transform {
  * The decompressed bytes of `input` (compressed in `format`), as a stream. Errors of either side
  * end it with that error; destroying it stops the input.
  */
-export function decompressed(format: Compression, input: Readable): Readable {
+export async function decompressed(format: Compression, input: Readable): Promise<Readable> {
   if (format === 'xz') {
+    const { XzReadableStream } = await import('xz-decompress')
     const web = new XzReadableStream(Readable.toWeb(input) as unknown as ReadableStream<Uint8Array>)
     return Readable.fromWeb(web as unknown as NodeReadableStream<Uint8Array>)
   }
@@ -86,7 +88,7 @@ export function decompressed(format: Compression, input: Readable): Readable {
       ? zlib.createGunzip({ chunkSize })
       : nativeZstd
         ? nativeZstd({ chunkSize })
-        : fzstdTransform()
+        : await fzstdTransform()
   pipeline(input, decoder, () => undefined)
   return decoder
 }

@@ -104,13 +104,13 @@ export async function writeDecompressed(
       done(null, chunk)
     }
   })
-  input.on('error', (error) => counter.destroy(error))
-  input.pipe(counter)
-  const out = format ? decompressed(format, counter) : counter
   // the loop below sees the first error; a decoder may report more after it is torn down
   const ignore = (): void => undefined
-  out.on('error', ignore)
   counter.on('error', ignore)
+  input.on('error', (error) => counter.destroy(error))
+  input.pipe(counter)
+  const out = format ? await decompressed(format, counter) : counter
+  out.on('error', ignore)
   const shortOfDisk = (written: number): AppError =>
     new AppError(
       'disk_full',

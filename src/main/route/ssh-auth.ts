@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2, { type AnyAuthMethod, type AuthHandlerMiddleware, type ParsedKey } from 'ssh2'
+import type { AnyAuthMethod, AuthHandlerMiddleware, ParsedKey } from 'ssh2'
 import { AppError } from '../app-error'
 import type { RouteAsker } from './asker'
+import { ssh2Module } from './ssh2-module'
 
 /** The keys ssh tries when neither the command line nor ssh_config names one. */
 export function defaultKeyFiles(home: string): string[] {
@@ -21,6 +22,7 @@ export async function loadKey(file: string, asker: RouteAsker, required: boolean
       `Could not read the SSH key ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`
     )
   }
+  const ssh2 = await ssh2Module()
   const first = ssh2.utils.parseKey(data)
   if (!(first instanceof Error)) return Array.isArray(first) ? first[0] : first
   if (!/passphrase/i.test(first.message)) {

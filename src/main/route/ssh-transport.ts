@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { Duplex } from 'node:stream'
-// ssh2 is CommonJS: a default import works under Node's ESM loader, Vite's SSR runner and the bundle
-import ssh2, { type Client, type ConnectConfig } from 'ssh2'
+import type { Client, ConnectConfig } from 'ssh2'
 import { AppError } from '../app-error'
 import type { RouteAsker } from './asker'
 import { authHandler } from './ssh-auth'
+import { ssh2Module } from './ssh2-module'
 import type { ResolvedHop } from './ssh-hops'
 import {
   checkHostKey,
@@ -149,7 +149,8 @@ export class SshTransport implements StreamTransport {
     return this.opts.hops[Math.max(0, this.opts.hops.indexOf(hop) - 1)]
   }
 
-  private connectHop(hop: ResolvedHop, sock: Duplex, timeoutMs: number): Promise<Client> {
+  private async connectHop(hop: ResolvedHop, sock: Duplex, timeoutMs: number): Promise<Client> {
+    const ssh2 = await ssh2Module()
     const o = this.opts
     const name = knownHostsName(hop.host, hop.port)
     const tried: string[] = []
