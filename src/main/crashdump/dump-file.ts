@@ -25,7 +25,8 @@ import type {
   SectionQuery,
   DumpPort,
   DumpAllocatorInstance,
-  ProcessGroupFilter
+  ProcessGroupFilter,
+  StackFrame
 } from '../../shared/contract/dump'
 import { displayCalls, displayName } from '../../shared/elixir-names'
 import { printDumpTerm } from '../../shared/dump-term-print'
@@ -50,6 +51,15 @@ import { parseLoadedModules, parseModule } from './sections/modules'
 import { parseNodeConnection } from './sections/node'
 import { parsePort } from './sections/port'
 import { parseProcFields, parseStack, splitProcExtras } from './sections/proc'
+import { decodeInHeapWindow } from './heap-window'
+import {
+  findGroupPositions,
+  findHeapLine,
+  MESSAGE_STEP,
+  readMessageLines,
+  scanProcLayout,
+  type ProcLayout
+} from './proc-layout'
 import { parseScheduler } from './sections/scheduler'
 import { explainSlogan } from './sections/slogan'
 import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } from './sections/tables'
@@ -64,6 +74,8 @@ const BINARY_READ_CAP = 1 << 20
 const PROC_LIB_RESOLVE_MAX = 5_000
 /** Other processes whose `Spawned by` line the summary reads to group them by parent. */
 const SPAWNED_BY_READ_MAX = 20_000
+/** Processes whose section layout stays cached (a process being paged, and a few before it). */
+const PROC_VIEWS = 4
 const TERM_TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
 export class DumpFile {
@@ -72,6 +84,9 @@ export class DumpFile {
   private sortCache: { key: string; order: Int32Array } | null = null
   private binaryIndex: Map<number, number> | null = null
   private binaryIndexLow: Map<number, number> | null = null
+  /** Located sections of the last few processes opened (row -> layout). */
+  private views = new Map<number, ProcView>()
+  private readBytes = 0
 
   private constructor(
     readonly path: string,
@@ -109,6 +124,7 @@ export class DumpFile {
       if (bytesRead === 0) break
       got += bytesRead
     }
+    this.readBytes += got
     return buf.subarray(0, got)
   }
 
@@ -486,56 +502,15 @@ export class DumpFile {
     const procBody = procText.slice(procText.indexOf('\n') + 1)
     const parsed = parseProcFields(procBody)
     const notes: string[] = []
-    let extras = new Map<string, string>()
-    if (!Number.isNaN(p.extraOff[r])) {
-      const parts = [(await this.read(p.extraOff[r], p.extraEnd[r])).toString('latin1')]
-      for (const [o, e] of p.scattered.get(r) ?? []) parts.push((await this.read(o, e)).toString('latin1'))
-      extras = splitProcExtras(parts.join(''))
-    }
-    const heapText = extras.get('proc_heap') ?? ''
-    const heap = parseHeapLines(heapText)
-    const binaries = await this.binariesFor(heapText)
-    const dec = new HeapDecoder({
-      heap,
-      literals: await this.literals(),
-      binary: (a) => binaries.get(a) ?? null,
-      base64: this.base64,
-      localNode: header.nodeName
-    })
-    const msgLines = extras.has('proc_messages') ? splitLines(extras.get('proc_messages') ?? '') : []
-    const off = Math.max(0, options.messageOffset ?? 0)
-    const lim = Math.min(1000, Math.max(0, options.messageLimit ?? 100))
-    const messages: DumpProcessDetail['messages'] = []
-    for (const line of msgLines.slice(off, off + lim)) {
-      let token: DumpTerm | undefined
-      const term = dec.safe(() => {
-        const e = dec.element(line)
-        if (e.rest.startsWith(':')) {
-          const t = dec.element(e.rest.slice(1)).term
-          if (t.kind !== 'nil' && !(t.kind === 'atom' && t.name === 'undefined')) token = t
-        }
-        return e.term
-      })
-      messages.push(token ? { term, seqTraceToken: token } : { term })
-    }
-    if (p.msgq[r] > 0 && !extras.has('proc_messages'))
+    const data = await this.procData(r, header.nodeName)
+    const off = Math.max(0, Math.floor(options.messageOffset ?? 0))
+    const lim = Math.min(1000, Math.max(0, Math.floor(options.messageLimit ?? 100)))
+    const messages = await data.messages(off, lim)
+    if (p.msgq[r] > 0 && !data.has('proc_messages'))
       notes.push('The dump does not include this process’s messages.')
-    let dictionary: DumpProcessDetail['dictionary'] = null
-    if (extras.has('proc_dictionary')) {
-      dictionary = []
-      for (const line of splitLines(extras.get('proc_dictionary') ?? '')) {
-        const t = dec.safe(() => dec.term(line))
-        if (t.kind === 'tuple' && t.items.length + (t.more ?? 0) === 2)
-          dictionary.push({ key: t.items[0], value: t.items[1] ?? TERM_TOO_LARGE })
-        else
-          dictionary.push({
-            key: t,
-            value: { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" }
-          })
-      }
-    }
-    const stack = extras.has('proc_stack') ? parseStack(extras.get('proc_stack') ?? '', dec) : null
-    if (!extras.has('proc_heap')) notes.push('The dump does not include this process’s heap.')
+    const dictionary = await data.dictionary()
+    const stack = await data.stack()
+    if (!data.has('proc_heap')) notes.push('The dump does not include this process’s heap.')
     const trunc = this.truncation()
     if (trunc && !Number.isNaN(p.extraEnd[r]) && p.extraEnd[r] >= this.index.size)
       notes.push('The dump was cut inside this process’s data: some terms show as placeholders.')
@@ -557,13 +532,135 @@ export class DumpFile {
       monitors: parsed.monitors,
       monitoredBy: parsed.monitoredBy,
       messages,
-      messagesTotal: msgLines.length,
+      messagesTotal: data.messageCount,
+      messageOffset: off,
       dictionary,
       stack,
       ets,
       timers,
       notes
     }
+  }
+
+  private readonly readAt = (off: number, end: number): Promise<Buffer> => this.read(off, end)
+
+  private async heapDecoder(
+    heap: HeapLines,
+    heapText: string,
+    localNode: string | null
+  ): Promise<HeapDecoder> {
+    const binaries = await this.binariesFor(heapText)
+    return new HeapDecoder({
+      heap,
+      literals: await this.literals(),
+      binary: (a) => binaries.get(a) ?? null,
+      base64: this.base64,
+      localNode
+    })
+  }
+
+  /**
+   * A process's messages, dictionary and stack. Its sections are located once (one pass over its
+   * data, cached for the last few processes); heap terms are decoded from windows of the heap that
+   * start at their roots, so page N of a huge mailbox reads O(page) bytes.
+   */
+  private async procData(r: number, localNode: string | null): Promise<ProcData> {
+    const p = this.index.procs
+    if (Number.isNaN(p.extraOff[r])) return this.wholeProcData(r, localNode)
+    if (p.scattered.has(r)) return this.wholeProcData(r, localNode)
+    let view = this.views.get(r)
+    if (view) this.views.delete(r)
+    else view = { layout: await scanProcLayout(this.readAt, p.extraOff[r], p.extraEnd[r]), groupPos: null }
+    this.views.set(r, view)
+    if (this.views.size > PROC_VIEWS) this.views.delete(this.views.keys().next().value as number)
+    const v = view
+    const layout = v.layout
+    if (layout.repeated) return this.wholeProcData(r, localNode)
+    const sections = layout.sections
+    const heap = sections.get('proc_heap') ?? null
+    const text = async (tag: string): Promise<string | null> => {
+      const s = sections.get(tag)
+      return s ? (await this.read(s.off, s.end)).toString('latin1') : null
+    }
+    const literals = await this.literals()
+    /** Decodes with the heap window that starts at the line of `root` (searched from `from`). */
+    const inWindow = async <T>(root: string, from: number, fn: (dec: HeapDecoder) => T): Promise<T> => {
+      if (!heap || !root) return fn(await this.heapDecoder(new Map(), '', localNode))
+      let start = await findHeapLine(this.readAt, root, from, heap.end)
+      if (start < 0 && from > heap.off) start = await findHeapLine(this.readAt, root, heap.off, heap.end)
+      return decodeInHeapWindow(this.readAt, heap, start < 0 ? heap.off : start, literals, async (lines, t) =>
+        fn(await this.heapDecoder(lines, t, localNode))
+      )
+    }
+    const firstRef = (lines: string[]): string => {
+      for (const l of lines) {
+        const ref = /^H([0-9A-Fa-f]+)/.exec(l)
+        if (ref) return ref[1]
+      }
+      return ''
+    }
+    return {
+      has: (tag) => sections.has(tag),
+      messageCount: layout.messageCount,
+      messages: async (from, limit) => {
+        const lines = await readMessageLines(this.readAt, layout, from, limit)
+        let searchFrom = heap?.off ?? 0
+        const g = Math.floor(from / MESSAGE_STEP)
+        if (heap && g > 0) {
+          v.groupPos ??= await findGroupPositions(this.readAt, heap, layout.groupRoot)
+          for (let k = g; k >= 0; k--)
+            if (!Number.isNaN(v.groupPos[k])) {
+              searchFrom = v.groupPos[k]
+              break
+            }
+        }
+        return inWindow(firstRef(lines), searchFrom, (dec) => decodeMessages(dec, lines))
+      },
+      dictionary: async () => {
+        if (v.dictionary !== undefined) return v.dictionary
+        const body = await text('proc_dictionary')
+        if (body === null) return (v.dictionary = null)
+        const lines = splitLines(body)
+        // the dictionary's terms are the last ones the VM writes into the heap
+        const tail = heap ? Math.max(heap.off, heap.end - (4 << 20)) : 0
+        return (v.dictionary = await inWindow(firstRef(lines), tail, (dec) => decodeDictionary(dec, lines)))
+      },
+      stack: async () => {
+        if (v.stack !== undefined) return v.stack
+        const body = await text('proc_stack')
+        if (body === null) return (v.stack = null)
+        const vars = splitLines(body).map((l) => l.slice(l.indexOf(':') + 1))
+        return (v.stack = await inWindow(firstRef(vars), heap?.off ?? 0, (dec) => parseStack(body, dec)))
+      }
+    }
+  }
+
+  /** The old way, for a process whose sections are scattered or repeated: its data read whole. */
+  private async wholeProcData(r: number, localNode: string | null): Promise<ProcData> {
+    const p = this.index.procs
+    let extras = new Map<string, string>()
+    if (!Number.isNaN(p.extraOff[r])) {
+      const parts = [(await this.read(p.extraOff[r], p.extraEnd[r])).toString('latin1')]
+      for (const [o, e] of p.scattered.get(r) ?? []) parts.push((await this.read(o, e)).toString('latin1'))
+      extras = splitProcExtras(parts.join(''))
+    }
+    const heapText = extras.get('proc_heap') ?? ''
+    const dec = await this.heapDecoder(parseHeapLines(heapText), heapText, localNode)
+    const msgLines = extras.has('proc_messages') ? splitLines(extras.get('proc_messages') ?? '') : []
+    const dict = extras.get('proc_dictionary')
+    const stack = extras.get('proc_stack')
+    return {
+      has: (tag) => extras.has(tag),
+      messageCount: msgLines.length,
+      messages: async (from, limit) => decodeMessages(dec, msgLines.slice(from, from + limit)),
+      dictionary: async () => (dict === undefined ? null : decodeDictionary(dec, splitLines(dict))),
+      stack: async () => (stack === undefined ? null : parseStack(stack, dec))
+    }
+  }
+
+  /** Bytes read from the dump file so far (tests count them to check that paging is O(page)). */
+  get bytesRead(): number {
+    return this.readBytes
   }
 
   // ---- other sections --------------------------------------------------------------------
@@ -1001,6 +1098,53 @@ export class DumpFile {
       findings
     }
   }
+}
+
+interface ProcView {
+  layout: ProcLayout
+  /** Heap offset of each message group's first heap term, found when a deep page is asked. */
+  groupPos: Float64Array | null
+  dictionary?: DumpProcessDetail['dictionary']
+  stack?: StackFrame[] | null
+}
+
+interface ProcData {
+  has(tag: string): boolean
+  messageCount: number
+  messages(from: number, limit: number): Promise<DumpProcessDetail['messages']>
+  dictionary(): Promise<DumpProcessDetail['dictionary']>
+  stack(): Promise<StackFrame[] | null>
+}
+
+/** Message lines (`H7FB8FFFBD4F0:N`: the message, then its seq_trace token) decoded. */
+function decodeMessages(dec: HeapDecoder, lines: string[]): DumpProcessDetail['messages'] {
+  return lines.map((line) => {
+    let token: DumpTerm | undefined
+    const term = dec.safe(() => {
+      const e = dec.element(line)
+      if (e.rest.startsWith(':')) {
+        const t = dec.element(e.rest.slice(1)).term
+        if (t.kind !== 'nil' && !(t.kind === 'atom' && t.name === 'undefined')) token = t
+      }
+      return e.term
+    })
+    return token ? { term, seqTraceToken: token } : { term }
+  })
+}
+
+function decodeDictionary(dec: HeapDecoder, lines: string[]): NonNullable<DumpProcessDetail['dictionary']> {
+  const dictionary: NonNullable<DumpProcessDetail['dictionary']> = []
+  for (const line of lines) {
+    const t = dec.safe(() => dec.term(line))
+    if (t.kind === 'tuple' && t.items.length + (t.more ?? 0) === 2)
+      dictionary.push({ key: t.items[0], value: t.items[1] ?? TERM_TOO_LARGE })
+    else
+      dictionary.push({
+        key: t,
+        value: { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" }
+      })
+  }
+  return dictionary
 }
 
 export function fmtBytes(n: number): string {

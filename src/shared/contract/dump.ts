@@ -252,6 +252,8 @@ export interface DumpProcessDetail {
   /** Messages shown (the first `messageLimit`); `messagesTotal` counts them all. */
   messages: { term: DumpTerm; seqTraceToken?: DumpTerm }[]
   messagesTotal: number
+  /** Position in the queue of `messages[0]` (the `messageOffset` asked for). */
+  messageOffset: number
   dictionary: { key: DumpTerm; value: DumpTerm }[] | null
   stack: StackFrame[] | null
   ets: DumpEtsTable[]
