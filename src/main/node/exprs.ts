@@ -49,6 +49,83 @@ end,
 `
 
 /**
+ * Growth (binds `Growth`, a fun returning {ScannedCount, the best Want2 as [{{d, Delta}, Pid}]
+ * ascending}), built for a million processes: the node pays about the pid list, not copies of it.
+ *
+ * - The pid list is kept as tuples of ChunkSize pids (a word per pid, half the list); sample 1
+ *   keeps only each chunk's values, in pid order, as one off-heap binary (`term_to_binary`).
+ * - Sample 2 walks the same chunks: `lists:zip3(Info2, Values1, Pids)` and one compiled match
+ *   spec (`ets:match_spec_run/2`: native per element, no table) compute the deltas, drop the dead
+ *   (process_info gave undefined; -1 marks one dead at sample 1) and keep only entries above the
+ *   smallest of the Want2 kept so far; only those are sorted and merged.
+ * - Newborns (in `processes()` after the window, not before it; the whole list, then filtered)
+ *   without sorting a million pids: both lists are cut into ranges of pids (a match spec per
+ *   range) at quantiles of one pid per chunk, taken at varying offsets (the order of
+ *   `processes()` has a period), and each range is `New -- Old`, so the multiset `--` builds
+ *   stays a fraction of the list. They count from 0: their delta is the value now.
+ */
+const GROWTH = String.raw`
+GTuples = fun GT(GL, GN, GA) when GN > ChunkSize ->
+                {GC, GR} = lists:split(ChunkSize, GL), GT(GR, GN - ChunkSize, [list_to_tuple(GC) | GA]);
+              GT(GL, _, GA) -> [list_to_tuple(GL) | GA]
+          end,
+GInfo = fun(GC) -> lists:zipwith(fun erlang:process_info/2, GC, lists:duplicate(length(GC), GrowthOf)) end,
+GValueMS = ets:match_spec_compile([{{'_', '$1'}, [], ['$1']}, {'_', [], [-1]}]),
+GSample1 = fun(GTs) -> [term_to_binary(ets:match_spec_run(GInfo(tuple_to_list(GT1)), GValueMS)) || GT1 <- GTs] end,
+GPair = {{{'-', '$1', '$2'}, '$3'}},
+GDeltaMS = fun(none) -> ets:match_spec_compile([{{{'_', '$1'}, '$2', '$3'}, [{'>=', '$2', 0}], [GPair]}]);
+              ({GMin}) -> ets:match_spec_compile([{{{'_', '$1'}, '$2', '$3'},
+                                                  [{'>=', '$2', 0}, {'>', GPair, {const, GMin}}], [GPair]}])
+           end,
+GKeep = fun(GCand, GAcc) ->
+          GM = lists:merge(lists:sort(GCand), GAcc),
+          lists:nthtail(max(0, length(GM) - Want2), GM)
+        end,
+GMinOf = fun(GAcc) -> case length(GAcc) >= Want2 of true -> {hd(GAcc)}; false -> none end end,
+GSample2 = fun GS([], [], GAcc) -> GAcc;
+               GS([GT2 | GTs2], [GB | GBs], GAcc) ->
+                 GC2 = tuple_to_list(GT2),
+                 GZ = lists:zip3(GInfo(GC2), binary_to_term(GB), GC2),
+                 GS(GTs2, GBs, GKeep(ets:match_spec_run(GZ, GDeltaMS(GMinOf(GAcc))), GAcc))
+           end,
+GRangeMS = fun(GLo, GHi) ->
+             ets:match_spec_compile([{'$1', [{'>=', '$1', {const, GLo}} || GLo =/= none] ++
+                                            [{'<', '$1', {const, GHi}} || GHi =/= none], ['$1']}])
+           end,
+GBorn = fun(GTs0) ->
+  GP2 = erlang:processes(),
+  GSam = lists:sort([element(1 + (GI * 997) rem tuple_size(GH), GH)
+                     || {GI, GH} <- lists:zip(lists:seq(1, length(GTs0)), GTs0), tuple_size(GH) > 0]),
+  GNS = length(GSam),
+  GK = max(1, min(GNS, (length(GP2) + 124999) div 125000)),
+  GPiv = [lists:nth(GI * GNS div GK + 1, GSam) || GI <- lists:seq(1, GK - 1)],
+  lists:append([begin
+                  GMS = GRangeMS(GLo, GHi),
+                  ets:match_spec_run(GP2, GMS) --
+                    lists:append([ets:match_spec_run(tuple_to_list(GT3), GMS) || GT3 <- GTs0])
+                end || {GLo, GHi} <- lists:zip([none | GPiv], GPiv ++ [none])])
+end,
+GYoungMS = ets:match_spec_compile([{{{'_', '$1'}, '$2'}, [], [{{'$1', '$2'}}]}]),
+Growth = fun() ->
+  {GTs0, GTs} = (fun() ->
+                   GL0 = erlang:processes(),
+                   GT0 = GTuples(GL0, length(GL0), []),
+                   case Filter of
+                     undefined -> {GT0, GT0};
+                     _ -> GL1 = Pick(GL0), {GT0, GTuples(GL1, length(GL1), [])}
+                   end
+                 end)(),
+  GNPs = lists:sum([tuple_size(GX) || GX <- GTs]),
+  GAcc = (fun() -> GBins = GSample1(GTs), timer:sleep(WindowMs), GSample2(GTs, GBins, []) end)(),
+  erlang:garbage_collect(),
+  GNew = Pick(GBorn(GTs0)),
+  GAll = GKeep(ets:match_spec_run(lists:zip(GInfo(GNew), GNew), GYoungMS), GAcc),
+  {GDs, GPs} = lists:unzip(GAll),
+  {GNPs + length(GNew), lists:zip(lists:zip(lists:duplicate(length(GDs), d), GDs), GPs)}
+end,
+`
+
+/**
  * Ranking (one scan). Bindings: Key (memory | message_queue_len | reductions | total_heap_size |
  * binary_memory | growth), GrowthOf (process_info item for growth), Depth (how many ranked entries
  * to keep), Offset, Limit (the first page to return as rows), Filter (lower-case binary or
@@ -56,10 +133,7 @@ end,
  * Returns {ScannedCount, ProcessCount, WordSize, Values, PidTexts, [Row] of the page}: the ranking,
  * best first, as two lists built by native calls only (an interpreted comprehension over 10,000
  * entries cost the node ~20M reductions); Values are `{_, V}`, or `undefined` for a process that
- * died during the scan (those sort last).
- *
- * Growth: processes born during the window are those in `processes()` after it and not before it
- * (the whole list, not the filtered one), then filtered like the others.
+ * died during the scan (those sort last; growth leaves them out).
  */
 const PROCESSES_BODY = String.raw`
 ${ROW}
@@ -75,36 +149,18 @@ Match = case Filter of
          end
        end
 end,
-Ps0 = erlang:processes(),
-Ps = case Filter of
-  undefined -> Ps0;
-  _ -> [P || P <- Ps0, Match(P)]
-end,
+Pick = fun(PickL) -> case Filter of undefined -> PickL; _ -> [P || P <- PickL, Match(P)] end end,
+Want2 = Depth + 2,
+${GROWTH}
 Score = case Key of
   binary_memory ->
     fun(C) -> [case erlang:process_info(P, binary) of
                  {binary, Bs} -> {{binary, BinMem(Bs)}, P};
                  undefined -> {undefined, P}
                end || P <- C] end;
-  growth -> fun(C) -> C end;
   _ ->
     fun(C) -> lists:zip(lists:zipwith(fun erlang:process_info/2, C, lists:duplicate(length(C), Key)), C) end
 end,
-Items = case Key of
-  growth ->
-    Sample = fun(L) -> lists:zipwith(fun erlang:process_info/2, L, lists:duplicate(length(L), GrowthOf)) end,
-    V1 = Sample(Ps),
-    timer:sleep(WindowMs),
-    V2 = Sample(Ps),
-    Old = lists:zipwith(fun({_, A}, {{_, B}, Pd}) -> {{d, B - A}, Pd}; (_, {_, Pd}) -> {undefined, Pd} end,
-                        V1, lists:zip(V2, Ps)),
-    Born = [P || P <- ordsets:subtract(lists:sort(erlang:processes()), lists:sort(Ps0)), Match(P)],
-    Young = [case erlang:process_info(P, GrowthOf) of {_, Vb} -> {{d, Vb}, P}; undefined -> {undefined, P} end
-             || P <- Born],
-    Young ++ Old;
-  _ -> Ps
-end,
-Want2 = Depth + 2,
 Top = fun Loop([], _, Acc) -> Acc;
           Loop(L, N, Acc) ->
             {C, Rest, N2} = case N > ChunkSize of
@@ -116,11 +172,14 @@ Top = fun Loop([], _, Acc) -> Acc;
             M = lists:merge(Best, Acc),
             Loop(Rest, N2, lists:nthtail(max(0, length(M) - Want2), M))
       end,
-Acc = Top(Items, length(Items), []),
-Ranked = lists:sublist(lists:keydelete(self(), 2, lists:keydelete(Parent, 2, lists:reverse(Acc))), Depth),
+{Scanned, Ranked0} = case Key of
+  growth -> Growth();
+  _ -> (fun() -> Ps = Pick(erlang:processes()), NPs = length(Ps), {NPs, Top(Ps, NPs, [])} end)()
+end,
+Ranked = lists:sublist(lists:keydelete(self(), 2, lists:keydelete(Parent, 2, lists:reverse(Ranked0))), Depth),
 {RankedValues, RankedPids} = lists:unzip(Ranked),
 Page = [{V, P} || {{_, V}, P} <- lists:sublist(Ranked, Offset + 1, Limit)],
-{length(Items), erlang:system_info(process_count), WordSize,
+{Scanned, erlang:system_info(process_count), WordSize,
  RankedValues, lists:map(fun erlang:pid_to_list/1, RankedPids),
  lists:append([Row(P, V) || {V, P} <- Page])}
 `
