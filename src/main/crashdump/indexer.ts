@@ -4,9 +4,12 @@
  * no per-line strings except inside `=proc:` sections (whose few table fields are read in the
  * same pass). Memory stays flat in the file size: only the index and the process columns grow.
  */
-import { open, stat } from 'node:fs/promises'
+import { open, stat, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../app-error'
 import { PROC_FAMILY, type DumpIndex, type ProcColumns } from './dump-index'
+import { FamilyLog } from './family-log'
+import type { PartIndex } from './part-index'
+import { canonicalStrings } from './proc-strings'
 import { decodeText, latin1, parseDecimal } from './text'
 
 export interface IndexOptions {
@@ -108,6 +111,15 @@ const PROC = 2
 const FAMILY = 3
 
 export class IndexBuilder {
+  /**
+   * Part mode (one part of a dump indexed on its own): `proc_*` sections are listed in this log
+   * instead of mapped to rows, since their process may be in an earlier part.
+   */
+  private readonly familyLog: FamilyLog | null
+  constructor(partMode = false) {
+    this.familyLog = partMode ? new FamilyLog() : null
+  }
+
   readonly tags: string[] = []
   private readonly tagCodes = new Map<string, number>()
   count = 0
@@ -296,8 +308,17 @@ export class IndexBuilder {
     if (t.fam === 2 && colon < lineEnd) {
       // proc_heap / proc_stack / …: find the row from the id bytes without making a string
       this.countFamily(t)
-      const row = this.rowOfBytes(data, colon + 1, lineEnd)
       this.lastFamilyTag = t.text
+      if (this.familyLog) {
+        // the merge names the last section from the log's last entry
+        this.familyLog.open(t.text, start, this.pc, data, colon + 1, lineEnd)
+        this.oKind = FAMILY
+        this.oStart = start
+        this.oBody = bodyStart
+        this.oRow = -1
+        return
+      }
+      const row = this.rowOfBytes(data, colon + 1, lineEnd)
       this.lastFamilyRow = row
       this.lastFamilyId = row < 0 ? latin1(data, colon + 1, lineEnd) : null
       this.oKind = FAMILY
@@ -320,7 +341,10 @@ export class IndexBuilder {
       this.countFamily(t)
       const pidText = id ?? ''
       this.oKind = t.fam === 1 ? PROC : FAMILY
-      this.oRow = t.fam === 1 ? this.newProc(pidText, start) : this.rowOf(pidText)
+      if (t.fam !== 1 && this.familyLog) {
+        this.familyLog.open(t.text, start, this.pc, EMPTY, 0, 0)
+        this.oRow = -1
+      } else this.oRow = t.fam === 1 ? this.newProc(pidText, start) : this.rowOf(pidText)
       this.oStart = start
       this.oBody = bodyStart
       return
@@ -410,6 +434,10 @@ export class IndexBuilder {
     const r = this.oRow
     if (kind === LISTED) {
       this.end[r] = endAbs
+      return
+    }
+    if (kind === FAMILY && this.familyLog) {
+      this.familyLog.close(endAbs)
       return
     }
     if (r < 0) return
@@ -555,20 +583,13 @@ export class IndexBuilder {
     }
   }
 
-  finish(path: string, size: number, indexMs: number): DumpIndex {
-    this.close(size, EMPTY, size)
-    let lastSection: string | null
-    if (this.lastFamilyTag !== null)
-      lastSection = `${this.lastFamilyTag}:${this.lastFamilyId ?? this.pid[this.lastFamilyRow]}`
-    else if (this.lastTag === null) lastSection = null
-    else lastSection = this.lastId === null ? this.lastTag : `${this.lastTag}:${this.lastId}`
-    const procFamilyCounts: Record<string, number> = {}
-    for (const t of this.familyTags) procFamilyCounts[t.text] = t.count
+  /** The process columns, `current` falling back to the program counter's function. */
+  private procColumns(): ProcColumns {
     const n = this.pc
     const current = this.current.slice(0, n)
     const pcFun = this.pcFun
     for (let r = 0; r < n; r++) if (current[r] < 0) current[r] = pcFun[r]
-    const procs: ProcColumns = {
+    return {
       count: n,
       pid: this.pid,
       name: this.name,
@@ -588,6 +609,22 @@ export class IndexBuilder {
       scattered: this.scattered,
       strings: this.strings
     }
+  }
+
+  private familyCounts(): [string, number][] {
+    return this.familyTags.map((t) => [t.text, t.count])
+  }
+
+  finish(path: string, size: number, indexMs: number): DumpIndex {
+    this.close(size, EMPTY, size)
+    let lastSection: string | null
+    if (this.lastFamilyTag !== null)
+      lastSection = `${this.lastFamilyTag}:${this.lastFamilyId ?? this.pid[this.lastFamilyRow]}`
+    else if (this.lastTag === null) lastSection = null
+    else lastSection = this.lastId === null ? this.lastTag : `${this.lastTag}:${this.lastId}`
+    const procs = this.procColumns()
+    // string codes in an order that does not depend on when each =proc: section was parsed
+    procs.strings = canonicalStrings([procs.state, procs.spawnedAs, procs.current], this.strings, procs.count)
     return {
       path,
       size,
@@ -600,11 +637,37 @@ export class IndexBuilder {
       end: this.end.slice(0, this.count),
       id: this.ids,
       procs,
-      procFamilyCounts,
+      procFamilyCounts: Object.fromEntries(this.familyCounts()),
       hasEnd: this.hasEnd,
       abortReason: this.abortReason,
       lastSection,
       indexMs
+    }
+  }
+
+  /** The index of one part [from, to) in part mode, for `merge-parts.ts`. */
+  finishPart(from: number, to: number): PartIndex {
+    this.close(to, EMPTY, to)
+    const { extraOff: _o, extraEnd: _e, scattered: _s, ...procs } = this.procColumns()
+    return {
+      from,
+      to,
+      version: this.version,
+      tags: this.tags,
+      count: this.count,
+      tag: this.tag.slice(0, this.count),
+      offset: this.offset.slice(0, this.count),
+      body: this.body.slice(0, this.count),
+      end: this.end.slice(0, this.count),
+      id: this.ids,
+      procs,
+      family: (this.familyLog as FamilyLog).data(),
+      familyCounts: this.familyCounts(),
+      hasEnd: this.hasEnd,
+      abortReason: this.abortReason,
+      lastTag: this.lastTag,
+      lastId: this.lastId,
+      lastFamilyTag: this.lastFamilyTag
     }
   }
 }
@@ -620,10 +683,8 @@ function describeNonDump(head: Buffer): string {
   return `it does not start with "${MAGIC}"`
 }
 
-/** Indexes the dump at `path`. Throws AppError not_found / not_a_dump / dump_io / dump_cancelled. */
-export async function indexDumpFile(path: string, options: IndexOptions = {}): Promise<DumpIndex> {
-  const t0 = performance.now()
-  const chunkSize = Math.max(16, options.chunkSize ?? 8 << 20)
+/** Size of the regular file at `path`. Throws AppError not_found / not_a_dump / dump_io. */
+export async function dumpFileSize(path: string): Promise<number> {
   let size: number
   try {
     const st = await stat(path)
@@ -635,23 +696,41 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
     throw ioError(error, path)
   }
   if (size === 0) throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: the file is empty.`)
-  let fh
-  try {
-    fh = await open(path, 'r')
-  } catch (error) {
-    throw ioError(error, path)
-  }
+  return size
+}
+
+export interface RangeScanOptions {
+  signal?: AbortSignal
+  /** Called after every read with the bytes of the range read so far. */
+  onProgress?: (bytesRead: number) => void
+  chunkSize?: number
+}
+
+/**
+ * Feeds the bytes [from, to) of the file to `builder` (the range starts at a section header, or
+ * at 0), then parses the `=proc:` sections it deferred. Returns where reading stopped (`to`, or
+ * earlier when the file is shorter). Checks the magic line when the range starts at 0.
+ */
+export async function scanRange(
+  fh: FileHandle,
+  path: string,
+  builder: IndexBuilder,
+  from: number,
+  to: number,
+  options: RangeScanOptions = {}
+): Promise<number> {
+  // a small range (a part of a small dump) needs no more than its own size
+  const chunkSize = Math.max(16, Math.min(options.chunkSize ?? 8 << 20, to - from))
   let pending: Promise<number> | null = null
   try {
-    const builder = new IndexBuilder()
-    let pos = 0
+    let pos = from
     // Two buffers: the next read fills one while the current chunk is scanned in the other. Each
     // read lands after a reserved head where the carry (the unfinished tail of the last chunk)
     // is copied, so the carry and the new bytes are one run and nothing is concatenated.
-    const head = PROC_CARRY_LIMIT + HEADER_LINE_LIMIT + 16
+    const head = Math.min(PROC_CARRY_LIMIT + HEADER_LINE_LIMIT, to - from) + 16
     const bufs = [Buffer.allocUnsafe(head + chunkSize), Buffer.allocUnsafe(head + chunkSize)]
     const readChunk = async (buf: Buffer, at: number): Promise<number> => {
-      const want = Math.min(chunkSize, size - at)
+      const want = Math.min(chunkSize, to - at)
       let got = 0
       while (got < want) {
         const { bytesRead } = await fh.read(buf, head + got, want - got, at + got)
@@ -662,9 +741,9 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
     }
     let cur = 0
     let carry: Buffer = Buffer.alloc(0)
-    let carryBase = 0
-    pending = readChunk(bufs[0], 0)
-    while (pos < size) {
+    let carryBase = from
+    pending = readChunk(bufs[0], from)
+    while (pos < to) {
       if (options.signal?.aborted) throw new AppError('dump_cancelled', `Reading ${path} was cancelled.`)
       const got = await (pending as Promise<number>)
       pending = null
@@ -698,18 +777,12 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
       pos += got
       // the carry is out of the other buffer now: the next read may fill it
       cur ^= 1
-      if (pos < size) pending = readChunk(bufs[cur], pos)
-      const next = builder.feed(data, base, pos >= size)
+      if (pos < to) pending = readChunk(bufs[cur], pos)
+      const next = builder.feed(data, base, pos >= to)
       carry = data.subarray(Math.min(data.length, next - base))
       carryBase = next
-      options.onProgress?.(pos, size)
+      options.onProgress?.(pos - from)
     }
-    if (pos === 0) throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: the file is empty.`)
-    if (!/^\d+\.\d+/.test(builder.version))
-      throw new AppError(
-        'not_a_dump',
-        `${path} is not an Erlang crash dump: its first line has no dump version after "${MAGIC}".`
-      )
     for (const row of builder.deferred) {
       const idx = builder.finishRowRange(row)
       const len = Math.min(idx.end - idx.body, 64 << 20)
@@ -717,11 +790,47 @@ export async function indexDumpFile(path: string, options: IndexOptions = {}): P
       const { bytesRead } = await fh.read(buf, 0, len, idx.body)
       builder.parseProc(buf, 0, bytesRead, row)
     }
+    return pos
+  } finally {
+    if (pending) await pending.catch(() => 0)
+  }
+}
+
+/** The error for a dump whose first line has no version (`builder.version` empty or not `N.N`). */
+export function checkVersion(version: string, path: string): void {
+  if (!/^\d+\.\d+/.test(version))
+    throw new AppError(
+      'not_a_dump',
+      `${path} is not an Erlang crash dump: its first line has no dump version after "${MAGIC}".`
+    )
+}
+
+/**
+ * Indexes the dump at `path` in one pass on this thread (`parallel-indexer.ts` splits big dumps
+ * over worker threads). Throws AppError not_found / not_a_dump / dump_io / dump_cancelled.
+ */
+export async function indexDumpFile(path: string, options: IndexOptions = {}): Promise<DumpIndex> {
+  const t0 = performance.now()
+  const size = await dumpFileSize(path)
+  let fh
+  try {
+    fh = await open(path, 'r')
+  } catch (error) {
+    throw ioError(error, path)
+  }
+  try {
+    const builder = new IndexBuilder()
+    const pos = await scanRange(fh, path, builder, 0, size, {
+      signal: options.signal,
+      chunkSize: options.chunkSize,
+      onProgress: (read) => options.onProgress?.(read, size)
+    })
+    if (pos === 0) throw new AppError('not_a_dump', `${path} is not an Erlang crash dump: the file is empty.`)
+    checkVersion(builder.version, path)
     return builder.finish(path, pos, performance.now() - t0)
   } catch (error) {
     throw ioError(error, path)
   } finally {
-    if (pending) await pending.catch(() => 0)
     await fh.close()
   }
 }
