@@ -57,7 +57,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
-          'dump-worker': resolve(__dirname, 'src/main/crashdump/worker.ts')
+          'dump-worker': resolve(__dirname, 'src/main/crashdump/worker.ts'),
+          'dump-part-worker': resolve(__dirname, 'src/main/crashdump/part-worker.ts')
         }
       }
     }

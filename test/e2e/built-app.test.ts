@@ -149,5 +149,8 @@ describe('the built app (what only Electron would otherwise reveal)', () => {
     const help = execFileSync(join(repoRoot, 'bin/erlscope'), ['--help'], { encoding: 'utf8' })
     expect(help).toContain('Usage:')
     expect(readdirSync(join(outDir, 'main'))).toContain('dump-worker.js')
+    // the CLI indexes big dumps on threads running this script, which must not load electron either
+    expect(readdirSync(join(outDir, 'main'))).toContain('dump-part-worker.js')
+    visit(join(outDir, 'main', 'dump-part-worker.js'))
   })
 })

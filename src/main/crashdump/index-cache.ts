@@ -15,7 +15,7 @@ import { isAbsolute, join } from 'node:path'
 import { AppError } from '../app-error'
 import type { DumpIndex } from './dump-index'
 import { INDEX_FORMAT_VERSION, decodeIndex, encodeIndex, type FileStamp } from './index-codec'
-import { indexDumpFile, type IndexOptions } from './indexer'
+import { indexDump, type ParallelIndexOptions } from './parallel-indexer'
 
 export interface CacheLimits {
   /** Entries kept (most recently used first). Default 20. */
@@ -24,7 +24,7 @@ export interface CacheLimits {
   maxBytes?: number
 }
 
-export interface CachedIndexOptions extends IndexOptions, CacheLimits {
+export interface CachedIndexOptions extends ParallelIndexOptions, CacheLimits {
   /** The cache folder; null/undefined: no cache (always index, never write). */
   cacheDir?: string | null
   /**
@@ -196,13 +196,13 @@ const noSave = async (): Promise<boolean> => false
 
 /**
  * The index of the dump at `path`: from the cache when a valid entry exists, else built by
- * `indexDumpFile` (same errors) with `save()` ready to store it. Cancelled opens throw
+ * `indexDump` (same errors) with `save()` ready to store it. Cancelled opens throw
  * `dump_cancelled`; truncated reads, files changed while being read and just-modified files are
  * not cached.
  */
 export async function openDumpIndex(path: string, options: CachedIndexOptions = {}): Promise<CachedIndex> {
   const dir = options.cacheDir
-  if (!dir) return { index: await indexDumpFile(path, options), fromCache: false, save: noSave }
+  if (!dir) return { index: await indexDump(path, options), fromCache: false, save: noSave }
   const t0 = performance.now()
   const openedAt = Date.now()
   const before = await fileStamp(path)
@@ -216,7 +216,7 @@ export async function openDumpIndex(path: string, options: CachedIndexOptions = 
       return { index: hit, fromCache: true, save: noSave }
     }
   }
-  const index = await indexDumpFile(path, options)
+  const index = await indexDump(path, options)
   if (!before || options.signal?.aborted || String(index.size) !== before.size)
     return { index, fromCache: false, save: noSave }
   const mtimeMs = Number(BigInt(before.mtimeNs) / 1_000_000n)

@@ -1,0 +1,31 @@
+/**
+ * Part-worker entry (`out/main/dump-part-worker.js`): indexes one byte range of a dump in part
+ * mode and posts it back (typed arrays transferred), with progress after every read.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { AppError } from '../app-error'
+import { indexPart, partTransferList } from './part-index'
+import type { PartReply, PartRequest } from './worker-protocol'
+
+async function run(port: NonNullable<typeof parentPort>, req: PartRequest): Promise<void> {
+  const post = (m: PartReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
+  try {
+    const part = await indexPart(req.path, req.from, req.to, {
+      chunkSize: req.chunkSize,
+      onProgress: (bytesRead) => post({ type: 'progress', bytesRead })
+    })
+    post({ type: 'done', part }, partTransferList(part))
+  } catch (error) {
+    if (error instanceof AppError) post({ type: 'error', code: error.code, message: error.message })
+    else
+      post({
+        type: 'error',
+        code: 'dump_io',
+        message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
+      })
+  } finally {
+    port.close()
+  }
+}
+
+if (parentPort && workerData) void run(parentPort, workerData as PartRequest)
