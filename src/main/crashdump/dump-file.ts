@@ -82,6 +82,7 @@ export class DumpFile {
   private fh: FileHandle | null = null
   private cache = new Map<string, unknown>()
   private sortCache: { key: string; order: Int32Array } | null = null
+  private matchCache: { key: string; rows: Int32Array } | null = null
   private binaryIndex: Map<number, number> | null = null
   private binaryIndexLow: Map<number, number> | null = null
   /** Located sections of the last few processes opened (row -> layout). */
@@ -305,23 +306,30 @@ export class DumpFile {
       for (let i = offset; i < Math.min(order.length, offset + limit); i++) rows.push(this.row(order[i], ws))
       return { total: p.count, matched: p.count, offset, rows }
     }
-    const rows: DumpProcessRow[] = []
-    let matched = 0
-    for (let i = 0; i < order.length; i++) {
-      const r = order[i]
-      if (inGroup && !inGroup(r)) continue
-      if (states && !states.has(p.strings[p.state[r]])) continue
-      if (filter) {
-        const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`
-        const hay = raw.toLowerCase()
-        // Elixir names match as written too (`Shop.OrderQueue.loop`)
-        const shown = hay.includes('elixir.') ? displayCalls(raw).toLowerCase() : ''
-        if (!hay.includes(filter) && !shown.includes(filter)) continue
+    // the rows matching a filter, in order, are kept for the last query: scrolling a filtered
+    // table asks for page after page of the same query
+    const key = `${query.sortBy ?? 'pid'}:${query.descending ?? false}|${filter}|${[...(states ?? [])].join(',')}|${JSON.stringify(query.group ?? null)}`
+    if (this.matchCache?.key !== key) {
+      const hits: number[] = []
+      for (let i = 0; i < order.length; i++) {
+        const r = order[i]
+        if (inGroup && !inGroup(r)) continue
+        if (states && !states.has(p.strings[p.state[r]])) continue
+        if (filter) {
+          const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`
+          const hay = raw.toLowerCase()
+          // Elixir names match as written too (`Shop.OrderQueue.loop`)
+          const shown = hay.includes('elixir.') ? displayCalls(raw).toLowerCase() : ''
+          if (!hay.includes(filter) && !shown.includes(filter)) continue
+        }
+        hits.push(r)
       }
-      if (matched >= offset && rows.length < limit) rows.push(this.row(r, ws))
-      matched++
+      this.matchCache = { key, rows: Int32Array.from(hits) }
     }
-    return { total: p.count, matched, offset, rows }
+    const hits = this.matchCache.rows
+    const rows: DumpProcessRow[] = []
+    for (let i = offset; i < Math.min(hits.length, offset + limit); i++) rows.push(this.row(hits[i], ws))
+    return { total: p.count, matched: hits.length, offset, rows }
   }
 
   private rowOfPid(pid: string): number {

@@ -8,6 +8,8 @@ export interface ProcessSheet {
   /** Printed terms (Erlang syntax), newest last; null when not loaded. */
   messages: string[] | null
   messageNote?: string
+  /** Queue position (1-based) of `messages[0]` when they are one page of a longer queue. */
+  messagesStart?: number
   dictionary: string[] | null
   stack: string[] | null
   /** Sections the drawer shows below the fields, e.g. links or ETS tables owned. */

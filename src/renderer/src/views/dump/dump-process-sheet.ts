@@ -29,7 +29,9 @@ export function dumpProcessSheet(
   d: DumpProcessDetail,
   wordSize: number,
   messages: DumpProcessDetail['messages'],
-  syntax: TermSyntax = 'erlang'
+  syntax: TermSyntax = 'erlang',
+  /** Queue position of `messages[0]` (a page other than the detail's own). */
+  messageOffset = d.messageOffset
 ): ProcessSheet {
   const print: Print = (t) => printDumpTerm(t, { maxLength: MAX_TERM, syntax })
   const r = d.row
@@ -99,8 +101,9 @@ export function dumpProcessSheet(
     messages: messages.map((m) =>
       m.seqTraceToken ? `${print(m.term)}   % seq_trace ${print(m.seqTraceToken)}` : print(m.term)
     ),
-    // the dump drawer says how many are shown next to its "load more" button
+    // the dump drawer says which page is shown above its pager
     messageNote: undefined,
+    messagesStart: messageOffset + 1,
     dictionary:
       d.dictionary === null ? null : d.dictionary.map((e) => `${print(e.key)} => ${print(e.value)}`),
     stack: d.stack === null ? null : d.stack.map((f) => frameText(f, print))
