@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, openApp, type AppHarness } from '../support/app-harness'
 import { startNode, type ErlNode } from '../support/erl-node'
-import { SEEDED, pidOf, seedBigHeap, seedMailbox } from '../support/seeded-node'
+import { SEEDED, pidOf, seedBigHeap, seedMailbox, seedYoungHeapGrower } from '../support/seeded-node'
 
 describe('a live node in the GUI (real erl, real Chromium)', () => {
   let node: ErlNode
@@ -94,6 +94,44 @@ describe('a live node in the GUI (real erl, real Chromium)', () => {
       .innerText()
     expect(Number(delta.replace(/,/g, ''))).toBeGreaterThan(0)
     await app.screenshot('live-processes-by-growth')
+  })
+
+  it('ranks the growing heap first by growth of heap_size, in bytes', async () => {
+    const { page } = app
+    await seedYoungHeapGrower(node)
+    try {
+      const growerPid = await pidOf(node, SEEDED.youngHeapGrower)
+      await page.selectOption('[data-testid=processes] select[title="What grows"]', 'heap_size')
+      await expect
+        .poll(() => page.locator('[data-testid=processes] [data-col=sortValue]').innerText())
+        .toMatch(/Δ heap/)
+      await expect
+        .poll(async () => page.locator('[data-testid=processes] .row').first().getAttribute('data-key'), {
+          timeout: 20_000
+        })
+        .toBe(growerPid)
+      await expect
+        .poll(() => page.locator('[data-action=refresh]').innerText(), { timeout: 20_000 })
+        .toBe('Refresh')
+      const delta = await page
+        .locator('[data-testid=processes] .row')
+        .first()
+        .locator('.cell')
+        .nth(2)
+        .innerText()
+      expect(delta).toMatch(/^\+[\d.]+ (KiB|MiB|GiB)$/)
+      for (const size of [
+        { width: 1024, height: 640 },
+        { width: 1440, height: 900 }
+      ]) {
+        await page.setViewportSize(size)
+        await app.screenshot(`live-processes-by-heap-growth-${size.width}`)
+      }
+    } finally {
+      await node.eval(
+        `M = monitor(process, whereis(${SEEDED.youngHeapGrower})), ${SEEDED.youngHeapGrower} ! stop, receive {'DOWN', M, _, _, _} -> ok end`
+      )
+    }
   })
 
   it('ranks the big heap first by memory', async () => {

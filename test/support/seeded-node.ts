@@ -14,7 +14,11 @@ export const SEEDED = {
   /** Spawns short-lived processes in a loop. */
   churner: 'erlscope_seed_churner',
   /** A process whose heap keeps growing (a list it keeps, longer every tick), for a bounded time. */
-  heapGrower: 'erlscope_seed_heapgrower'
+  heapGrower: 'erlscope_seed_heapgrower',
+  /** Like heapGrower, in a process that never keeps an old generation (`heap_size` is all of it). */
+  youngHeapGrower: 'erlscope_seed_youngheapgrower',
+  /** A process whose stack gets deeper every few ms (a non-tail recursion that waits at each level). */
+  stackGrower: 'erlscope_seed_stackgrower'
 } as const
 
 export async function seedMailbox(node: ErlNode, initial = 5000, perTick = 50): Promise<void> {
@@ -62,6 +66,37 @@ export async function seedHeapGrower(node: ErlNode, perTick = 10_000, ticks = 40
           Grow([lists:seq(1, 200000)], ${ticks})
         end),
     register(${SEEDED.heapGrower}, P),
+    ok`)
+}
+
+/**
+ * Starts SEEDED.youngHeapGrower: heapGrower's growth in a process spawned with
+ * `{fullsweep_after, 0}`, so every GC is a full sweep and its live data stays in the young heap
+ * (`process_info(P, heap_size)` grows with it). `stop` ends it.
+ */
+export async function seedYoungHeapGrower(node: ErlNode, perTick = 10_000, ticks = 400): Promise<void> {
+  await node.eval(`
+    P = spawn_opt(fun() ->
+          Grow = fun G(L, 0) -> receive stop -> length(L) end;
+                     G(L, N) -> receive stop -> length(L) after 50 -> G([lists:seq(1, ${perTick}) | L], N - 1) end end,
+          Grow([lists:seq(1, 200000)], ${ticks})
+        end, [{fullsweep_after, 0}]),
+    register(${SEEDED.youngHeapGrower}, P),
+    ok`)
+}
+
+/**
+ * Starts SEEDED.stackGrower: one more (interpreted, so several frames deep) level of a non-tail
+ * recursion every `everyMs`, up to `levels`; `stop` unwinds it and ends it.
+ */
+export async function seedStackGrower(node: ErlNode, everyMs = 5, levels = 3000): Promise<void> {
+  await node.eval(`
+    P = spawn(fun() ->
+          Deep = fun D(N) when N >= ${levels} -> receive stop -> N end;
+                     D(N) -> receive stop -> N after ${everyMs} -> 1 + D(N + 1) end end,
+          Deep(0)
+        end),
+    register(${SEEDED.stackGrower}, P),
     ok`)
 }
 

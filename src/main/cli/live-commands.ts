@@ -3,7 +3,8 @@ import { humanBytes } from '../../shared/format-bytes'
 import * as C from '../node/collectors'
 import { defaultConnector } from '../node/dist-adapter'
 import type { Connector, LiveClient } from '../node/live-client'
-import type { ProcessRow, ProcessSortKey } from '../../shared/contract/node'
+import type { ProcessGrowthOf, ProcessRow, ProcessSortKey } from '../../shared/contract/node'
+import { growthInBytes, processGrowthOf } from '../../shared/contract/node'
 import { terminalText } from './terminal-text'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, LIMIT_FLAG, NODE_FLAGS, type FlagSpec } from './flags'
@@ -60,8 +61,7 @@ const TOP_KEYS: readonly ProcessSortKey[] = [
   'binary_memory',
   'growth'
 ]
-const GROWTH_OF = ['memory', 'message_queue_len', 'reductions', 'total_heap_size'] as const
-type GrowthOf = (typeof GROWTH_OF)[number]
+type GrowthOf = ProcessGrowthOf
 
 const TOP_FLAGS: readonly FlagSpec[] = [
   ...NODE_FLAGS,
@@ -74,8 +74,8 @@ const TOP_FLAGS: readonly FlagSpec[] = [
   {
     name: 'growth-of',
     value: 'KEY',
-    help: 'for --by growth: what grows (default memory)',
-    choices: GROWTH_OF
+    help: 'for --by growth: what grows (default memory; heaps and stack in bytes)',
+    choices: processGrowthOf
   },
   {
     name: 'window-ms',
@@ -91,7 +91,7 @@ function rankedText(r: ProcessRow, by: ProcessSortKey, growthOf: GrowthOf): stri
   const v = r.sortValue
   const sign = v > 0 ? '+' : v < 0 ? '-' : ''
   if (by === 'growth')
-    return growthOf === 'memory' || growthOf === 'total_heap_size'
+    return growthInBytes(growthOf)
       ? `${sign}${bytes(Math.abs(v))}`
       : `${sign}${Math.abs(v).toLocaleString('en-US')}`
   if (by === 'memory' || by === 'total_heap_size' || by === 'binary_memory') return bytes(v)

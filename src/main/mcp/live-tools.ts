@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import { z } from 'zod'
 import { humanBytes } from '../../shared/format-bytes'
 import type { ProcessDetail, ProcessRow } from '../../shared/contract/node'
-import { memoryCategories } from '../../shared/contract/node'
+import { memoryCategories, processGrowthOf } from '../../shared/contract/node'
 import { shortHostname } from '../erldist/node-name'
 import { answer, ok } from './results'
 import type { McpServices } from './services'
@@ -157,10 +157,10 @@ export function registerLiveTools(server: McpServer, s: McpServices): void {
           .enum(['memory', 'message_queue_len', 'reductions', 'total_heap_size', 'binary_memory', 'growth'])
           .default('memory'),
         growthOf: z
-          .enum(['memory', 'message_queue_len', 'reductions', 'total_heap_size'])
+          .enum(processGrowthOf)
           .optional()
           .describe(
-            'For by=growth: what grows (default memory); memory and total_heap_size growth are in bytes'
+            'For by=growth: what grows (default memory); memory, total_heap_size, heap_size and stack_size growth are in bytes'
           ),
         windowMs: z
           .number()

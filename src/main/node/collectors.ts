@@ -13,6 +13,7 @@ import type {
   ProcessSortKey,
   SystemOverview
 } from '../../shared/contract/node'
+import { processGrowthOf } from '../../shared/contract/node'
 import { AppError } from '../app-error'
 import { allocatorReport } from './allocators'
 import {
@@ -64,7 +65,6 @@ const SORT_KEYS: readonly ProcessSortKey[] = [
   'binary_memory',
   'growth'
 ]
-const GROWTH_OF = ['memory', 'message_queue_len', 'reductions', 'total_heap_size'] as const
 const PID_TEXT = /^<\d+\.\d+\.\d+>$/
 
 async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
@@ -144,7 +144,7 @@ export function processQuery(query: unknown): NormalQuery {
   const windowMs =
     sortBy === 'growth' ? intIn(q.windowMs, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs') : 0
   const growthOf = (q.growthOf ?? 'memory') as NormalQuery['growthOf']
-  if (!GROWTH_OF.includes(growthOf))
+  if (!(processGrowthOf as readonly string[]).includes(growthOf))
     throw new AppError('invalid_request', `Cannot rank growth of '${String(growthOf)}'.`)
   if (q.filter !== undefined && q.filter !== null && typeof q.filter !== 'string')
     throw new AppError('invalid_request', 'The filter must be text.')

@@ -46,12 +46,15 @@ function nameOrNull(v: EVal | undefined): string | null {
  * Value, Label}` (Label: the printed `'$process_label'` / `process_name`, or undefined).
  */
 /**
- * Bytes per unit of the ranked value: the node counts heap sizes in words (ranked directly or as
- * growth); everything leaves the collector in bytes.
+ * Bytes per unit of the ranked value: the node counts heap and stack sizes in words (ranked
+ * directly or as growth); everything leaves the collector in bytes.
  */
 export function rankedUnitBytes(sortBy: ProcessSortKey, growthOf: ProcessGrowthOf, wordSize: number): number {
-  const heap = sortBy === 'total_heap_size' || (sortBy === 'growth' && growthOf === 'total_heap_size')
-  return heap ? wordSize : 1
+  const words =
+    sortBy === 'total_heap_size' ||
+    (sortBy === 'growth' &&
+      (growthOf === 'total_heap_size' || growthOf === 'heap_size' || growthOf === 'stack_size'))
+  return words ? wordSize : 1
 }
 
 /** `unitBytes`: what one unit of the row's Value is in bytes (rankedUnitBytes), 1 for a count. */

@@ -130,8 +130,24 @@ export interface ProcessQuery {
   growthOf?: ProcessGrowthOf
 }
 
-/** What `growth` ranks; heap growth is reported in bytes like every size. */
-export type ProcessGrowthOf = 'memory' | 'message_queue_len' | 'reductions' | 'total_heap_size'
+/**
+ * What `growth` ranks: `process_info` items. Heap and stack sizes (words on the node) are reported
+ * in bytes like every size; the mailbox and reductions are counts.
+ */
+export const processGrowthOf = [
+  'memory',
+  'message_queue_len',
+  'reductions',
+  'total_heap_size',
+  'heap_size',
+  'stack_size'
+] as const
+export type ProcessGrowthOf = (typeof processGrowthOf)[number]
+
+/** Whether a growth is in bytes (memory, heaps, stack) rather than a count. */
+export function growthInBytes(growthOf: ProcessGrowthOf): boolean {
+  return growthOf !== 'message_queue_len' && growthOf !== 'reductions'
+}
 
 export interface ProcessRow {
   /** `<0.123.0>` as the node prints it. */

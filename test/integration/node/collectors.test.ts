@@ -14,7 +14,9 @@ import {
   seedBinHolder,
   seedChurner,
   seedHeapGrower,
-  seedMailbox
+  seedMailbox,
+  seedStackGrower,
+  seedYoungHeapGrower
 } from '../../support/seeded-node'
 import { CULPRITS, seedAtomLeak } from '../../support/seeded-categories'
 import { testSecretStore } from '../../support/test-secrets'
@@ -166,6 +168,40 @@ describe('live collectors on a seeded node', () => {
       await node.eval(
         `M = monitor(process, whereis(${SEEDED.heapGrower})), ${SEEDED.heapGrower} ! stop, receive {'DOWN', M, _, _, _} -> ok end`
       )
+    }
+  })
+
+  it('ranks growth of heap_size and of stack_size first for the process that grows them, in bytes', async () => {
+    const stop = async (name: string): Promise<void> => {
+      await node.eval(
+        `M = monitor(process, whereis(${name})), ${name} ! stop, receive {'DOWN', M, _, _, _} -> ok end`
+      )
+    }
+    const wordSize = Number(await node.eval('erlang:system_info(wordsize)'))
+    for (const [item, seed, name] of [
+      ['heap_size', seedYoungHeapGrower, SEEDED.youngHeapGrower],
+      ['stack_size', seedStackGrower, SEEDED.stackGrower]
+    ] as const) {
+      await seed(node)
+      try {
+        const before = await infoOf(node, name, item)
+        const page = await api.handlers['node:processes'](sessionId, {
+          sortBy: 'growth',
+          growthOf: item,
+          windowMs: 2000,
+          limit: 3,
+          offset: 0
+        })
+        const after = await infoOf(node, name, item)
+        expect(page.rows[0]?.registeredName, item).toBe(name)
+        const grown = page.rows[0].sortValue
+        // words on the node, bytes here: a multiple of the word size, within what the node saw grow
+        expect(grown, item).toBeGreaterThan(0)
+        expect(grown % wordSize, item).toBe(0)
+        expect(grown, item).toBeLessThanOrEqual((after - before) * wordSize)
+      } finally {
+        await stop(name)
+      }
     }
   })
 

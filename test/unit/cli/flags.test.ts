@@ -47,7 +47,7 @@ describe('erlscope flags', () => {
     for (const line of [
       /--by KEY +rank by \(default memory\) \(memory, message_queue_len, reductions, total_heap_size, binary_memory, growth\)/,
       /--filter TEXT/,
-      /--growth-of KEY .*\(memory, message_queue_len, reductions, total_heap_size\)/,
+      /--growth-of KEY .*\(memory, message_queue_len, reductions, total_heap_size, heap_size, stack_size\)/,
       /--window-ms MS/,
       /--cookie-file FILE/,
       /--through ENTRY/

@@ -48,6 +48,10 @@ describe('collector replies to rows', () => {
     expect(processScan(parseErlang(growth), 'growth', 'total_heap_size').rows[0].sortValue).toBe(1000)
     expect(processScan(parseErlang(growth), 'growth', 'memory').rows[0].sortValue).toBe(250)
     expect(processScan(parseErlang(growth), 'growth', 'reductions').rows[0].sortValue).toBe(250)
+    // heap_size and stack_size are words on the node too
+    expect(processScan(parseErlang(growth), 'growth', 'heap_size').rows[0].sortValue).toBe(1000)
+    expect(processScan(parseErlang(growth), 'growth', 'stack_size').rows[0].sortValue).toBe(1000)
+    expect(processScan(parseErlang(growth), 'growth', 'message_queue_len').rows[0].sortValue).toBe(250)
     expect(rankedUnitBytes('total_heap_size', 'memory', 8)).toBe(8)
     expect(rankedUnitBytes('binary_memory', 'total_heap_size', 8)).toBe(1)
   })
