@@ -144,7 +144,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await expect
       .poll(
         async () => {
-          const text = await page.locator('[data-testid=churn-view] .row').first().innerText()
+          const text = await page.locator('[data-testid=churn-by-parent] .row').first().innerText()
           if (
             !text.includes(SEEDED.churner) &&
             (await page.locator('[data-testid=churn-view] [data-action=refresh]').isEnabled())

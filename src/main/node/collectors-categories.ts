@@ -21,6 +21,7 @@ import * as K from './convert-categories'
 import { ShapeError, atom, bool, isAtom, list, num, text, tuple } from './eval-value'
 import * as X from './exprs-categories'
 import { atomArg, binArg, type LiveClient } from './live-client'
+import { spawnsBetween, type PidId } from './spawn-counter'
 
 /**
  * Collectors for the per-category views. Each is one `evaluate` round trip with a bounded reply;
@@ -176,6 +177,16 @@ export async function atomsAndCode(
   return guarded(async () => K.atomsAndCode(v, now()), 'atoms and code')
 }
 
+/** Spawns between the two marks, less the second mark itself. */
+function spawnedIn(
+  marks: [PidId, PidId] | null,
+  windowMs: number
+): Pick<ChurnReport, 'spawned' | 'spawnRatePerSec'> {
+  const n = marks ? spawnsBetween(marks[0], marks[1]) : null
+  const spawned = n === null ? null : Math.max(0, n - 1)
+  return { spawned, spawnRatePerSec: spawned === null ? null : (spawned * 1000) / windowMs }
+}
+
 export async function churn(client: LiveClient, query: ChurnQuery, now = Date.now): Promise<ChurnReport> {
   objectOf(query, 'a churn query')
   const windowMs = windowOf(query.windowMs)
@@ -194,6 +205,7 @@ export async function churn(client: LiveClient, query: ChurnQuery, now = Date.no
     born: raw.born,
     died: raw.died,
     exitRatePerSec: (raw.died * 1000) / windowMs,
+    ...spawnedIn(raw.marks, windowMs),
     grouped: raw.grouped,
     byInitialCall: raw.byInitialCall,
     byParent: raw.byParent,

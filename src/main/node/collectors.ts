@@ -7,6 +7,7 @@ import type {
   MessagesResult,
   NewProcessesResult,
   ProcessDetail,
+  ProcessGroup,
   ProcessPage,
   ProcessQuery,
   ProcessRow,
@@ -25,10 +26,11 @@ import {
   rawAllocators,
   systemOverview
 } from './convert'
-import { ShapeError, atom, bool, isAtom, list, num, text, tuple, type EVal } from './eval-value'
+import { ShapeError, Tuple, atom, bool, isAtom, list, num, text, tuple, type EVal } from './eval-value'
 import * as X from './exprs'
-import { atomArg, binArg, type LiveClient } from './live-client'
+import { atomArg, binArg, type Arg, type LiveClient } from './live-client'
 import type { ScanGate } from './scan-gate'
+import type { PidId } from './spawn-counter'
 
 /** Each collector is one round trip with a bounded result. */
 
@@ -101,17 +103,22 @@ export async function memory(client: LiveClient, timeoutMs: number): Promise<Rec
   return guarded(async () => memoryValues(await client.call('erlang', 'memory', [], timeoutMs)), 'memory')
 }
 
-/** One background sample: erlang:memory() with the atom and process counts, one round trip. */
+/**
+ * One background sample: erlang:memory() with the atom and process counts, one round trip, and
+ * the pid of the process that ran it (null when the node did not say).
+ */
 export async function memorySample(
   client: LiveClient,
   timeoutMs: number
-): Promise<Pick<MemorySample, 'values' | 'atomCount' | 'processCount'>> {
+): Promise<Pick<MemorySample, 'values' | 'atomCount' | 'processCount'> & { pid: PidId | null }> {
   return guarded(async () => {
-    const [mem, atoms, procs] = tuple(await client.evaluate(X.MEMORY_SAMPLE, {}, timeoutMs), 3)
+    const [mem, atoms, procs, pid] = tuple(await client.evaluate(X.MEMORY_SAMPLE, {}, timeoutMs))
+    const [number, serial] = pid instanceof Tuple && pid.items.length === 2 ? pid.items : []
     return {
       values: memoryValues(mem),
       atomCount: typeof atoms === 'number' ? atoms : 0,
-      processCount: num(procs)
+      processCount: num(procs),
+      pid: typeof number === 'number' && typeof serial === 'number' ? { number, serial } : null
     }
   }, 'memory')
 }
@@ -123,8 +130,41 @@ export interface NormalQuery {
   /** 0 unless sortBy is growth. */
   windowMs: number
   filter: string | null
+  group: ProcessGroup | null
   offset: number
   limit: number
+}
+
+/** Module and function names as atom text: 1 to 255 characters, no control characters. */
+const isAtomText = (v: unknown): v is string =>
+  typeof v === 'string' && [...v].length >= 1 && [...v].length <= 255 && ![...v].some((c) => c < ' ')
+
+/** A group filter checked field by field and rebuilt (nothing else of the request reaches the node). */
+export function processGroup(v: unknown): ProcessGroup | null {
+  if (v === undefined || v === null) return null
+  if (typeof v !== 'object') throw new AppError('invalid_request', 'The group must be an object.')
+  const g = v as Record<string, unknown>
+  if (g.by === 'parent') return { by: 'parent', pid: checkPid(g.pid) }
+  if (g.by === 'initial_call') {
+    const { module, function: fun, arity } = g
+    if (!isAtomText(module)) throw new AppError('invalid_request', 'The group module must be an atom name.')
+    if (!isAtomText(fun)) throw new AppError('invalid_request', 'The group function must be an atom name.')
+    return { by: 'initial_call', module, function: fun, arity: intIn(arity, 0, 255, 0, 'arity') }
+  }
+  throw new AppError('invalid_request', `Unknown group kind '${String(g.by)}'.`)
+}
+
+/** The group as the node's `Group` binding: `[]`, `[initial_call, M, F, A]` or `[parent, PidText]`. */
+function groupArg(g: ProcessGroup | null): Arg {
+  if (g === null) return []
+  return g.by === 'parent'
+    ? [atomArg('parent'), binArg(g.pid)]
+    : [atomArg('initial_call'), binArg(g.module), binArg(g.function), g.arity]
+}
+
+/** A group in words: `initial call m:f/a`, `parent <0.1.0>`. */
+export function groupText(g: ProcessGroup): string {
+  return g.by === 'parent' ? `parent ${g.pid}` : `initial call ${g.module}:${g.function}/${g.arity}`
 }
 
 export function processQuery(query: unknown): NormalQuery {
@@ -150,18 +190,20 @@ export function processQuery(query: unknown): NormalQuery {
     throw new AppError('invalid_request', 'The filter must be text.')
   const filter = typeof q.filter === 'string' && q.filter.trim() !== '' ? q.filter.trim().toLowerCase() : null
   if (filter !== null && filter.length > 200) throw new AppError('invalid_request', 'The filter is too long.')
-  return { sortBy, growthOf, windowMs, filter, offset, limit }
+  const group = processGroup(q.group)
+  return { sortBy, growthOf, windowMs, filter, group, offset, limit }
 }
 
 /** Everything that changes a ranking (not the page): equal keys rank alike. */
 export function rankingKey(q: NormalQuery): string {
-  return JSON.stringify([q.sortBy, q.sortBy === 'growth' ? q.growthOf : null, q.windowMs, q.filter])
+  return JSON.stringify([q.sortBy, q.sortBy === 'growth' ? q.growthOf : null, q.windowMs, q.filter, q.group])
 }
 
 /** The ranking in words, for the scan gate's `busy` sentence. */
 export function rankingWhat(q: NormalQuery): string {
   const by = q.sortBy === 'growth' ? `growth of ${q.growthOf} over ${q.windowMs} ms` : q.sortBy
-  return `ranking of processes by ${by}${q.filter === null ? '' : ` matching '${q.filter}'`}`
+  const only = q.group === null ? '' : ` with ${groupText(q.group)}`
+  return `ranking of processes by ${by}${q.filter === null ? '' : ` matching '${q.filter}'`}${only}`
 }
 
 /**
@@ -196,6 +238,7 @@ export async function rank(client: LiveClient, q: NormalQuery, now = Date.now): 
         Offset: q.offset,
         Limit: q.limit,
         Filter: q.filter === null ? atomArg('undefined') : binArg(q.filter),
+        Group: groupArg(q.group),
         WindowMs: q.windowMs,
         ChunkSize: LIMITS.chunkSize
       },

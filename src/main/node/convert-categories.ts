@@ -8,9 +8,25 @@ import type {
   PortRow,
   SchedulerUsage
 } from '../../shared/contract/categories'
+import type { ProcessGroup } from '../../shared/contract/node'
 import { mfaText } from './convert'
-import { Atom, atom, bool, isAtom, list, num, numOrNull, props, text, tuple, type EVal } from './eval-value'
+import {
+  Atom,
+  ShapeError,
+  Tuple,
+  atom,
+  bool,
+  isAtom,
+  list,
+  num,
+  numOrNull,
+  props,
+  text,
+  tuple,
+  type EVal
+} from './eval-value'
 import { moduleName, registeredName } from './names'
+import type { PidId } from './spawn-counter'
 
 /** Pure conversions of the exprs-categories.ts results to contract rows. */
 
@@ -171,11 +187,38 @@ export interface RawChurn {
   grouped: number
   byInitialCall: ChurnGroup[]
   byParent: ChurnGroup[]
+  /** The pids spawned at the start and the end of the window (null when the node did not say). */
+  marks: [PidId, PidId] | null
+}
+
+function pidId(v: EVal): PidId | null {
+  if (!(v instanceof Tuple) || v.items.length !== 2) return null
+  const [number, serial] = v.items
+  return typeof number === 'number' && typeof serial === 'number' ? { number, serial } : null
+}
+
+function marksOf(v: EVal | undefined): [PidId, PidId] | null {
+  if (!(v instanceof Tuple) || v.items.length !== 2) return null
+  const a = pidId(v.items[0])
+  const b = pidId(v.items[1])
+  return a && b ? [a, b] : null
+}
+
+const PID_TEXT = /^<\d+\.\d+\.\d+>$/
+
+/** `{M, F, A}` as the group a Processes query matches on the node (atom texts as they are). */
+function initialCallGroup(v: EVal): ProcessGroup | null {
+  if (!(v instanceof Tuple) || v.items.length !== 3) return null
+  const [m, f, a] = v.items
+  if (!(m instanceof Atom) || !(f instanceof Atom) || typeof a !== 'number') return null
+  return { by: 'initial_call', module: m.name, function: f.name, arity: a }
 }
 
 export function churn(v: EVal): RawChurn {
-  const [before, after, born, died, grouped, byIc, byParent] = tuple(v, 7)
+  const [before, after, born, died, grouped, byIc, byParent, marks] = tuple(v)
+  if (byParent === undefined) throw new ShapeError('Expected a churn tuple of 7 or 8 items.')
   return {
+    marks: marksOf(marks),
     before: num(before),
     after: num(after),
     born: num(born),
@@ -183,13 +226,14 @@ export function churn(v: EVal): RawChurn {
     grouped: num(grouped),
     byInitialCall: list(byIc).map((g) => {
       const [ic, c, b] = tuple(g, 3)
-      return { key: mfaText(ic) ?? '?', count: num(c), born: num(b) }
+      return { key: mfaText(ic) ?? '?', count: num(c), born: num(b), group: initialCallGroup(ic) }
     }),
     byParent: list(byParent).map((g) => {
       const [own, b] = tuple(g, 2)
       const o = owner(own)
       const key = o ? (o.registeredName ?? o.label ?? o.pid) : '?'
-      return { key: o && key !== o.pid ? `${key} ${o.pid}` : key, count: num(b), born: num(b) }
+      const group: ProcessGroup | null = o && PID_TEXT.test(o.pid) ? { by: 'parent', pid: o.pid } : null
+      return { key: o && key !== o.pid ? `${key} ${o.pid}` : key, count: num(b), born: num(b), group }
     })
   }
 }

@@ -264,14 +264,27 @@ G = fun(K) -> element(2, lists:keyfind(K, 1, Mem)) end,
 /**
  * Churn: two process lists WindowMs apart; every process grouped by initial call (at most
  * MaxGroup of them), newborns grouped by parent. Bindings: WindowMs, Limit, MaxGroup.
+ * Each end of the window is marked by the pid of a process spawned there (it exits at once): the
+ * pid counter between the two marks counts every spawn of the window, short-lived ones included.
  * Returns {CountBefore, CountAfter, Born, Died, Grouped,
- *          [{InitialCall, Count, BornCount}], [{ParentOwner, BornCount}]}.
+ *          [{InitialCall, Count, BornCount}], [{ParentOwner, BornCount}],
+ *          {MarkBefore, MarkAfter}} with a mark `{PidNumber, PidSerial}` or undefined.
  */
 export const CHURN = String.raw`
 ${HELPERS}
+SpawnMark = fun() ->
+  {SmP, SmR} = erlang:spawn_monitor(fun() -> ok end),
+  receive {'DOWN', SmR, process, SmP, _} -> ok end,
+  case string:lexemes(erlang:pid_to_list(SmP), "<.>") of
+    [_, SmN, SmS] -> {list_to_integer(SmN), list_to_integer(SmS)};
+    _ -> undefined
+  end
+end,
+Mark1 = SpawnMark(),
 Ps1 = lists:sort(erlang:processes()),
 timer:sleep(WindowMs),
 Ps2 = lists:sort(erlang:processes()),
+Mark2 = SpawnMark(),
 Born = ordsets:subtract(Ps2, Ps1),
 Died = length(ordsets:subtract(Ps1, Ps2)),
 BornSet = sets:from_list(Born),
@@ -298,7 +311,8 @@ IcTop = lists:sublist(Desc([{C, Bn, K} || {K, {C, Bn}} <- maps:to_list(ByIc)]), 
 PaTop = lists:sublist(Desc([{Bn, K} || {K, {_, Bn}} <- maps:to_list(ByParent)]), Limit),
 {length(Ps1), length(Ps2), length(Born), Died, length(Grouped),
  [{K, C, Bn} || {C, Bn, K} <- IcTop],
- [{case is_pid(K) of true -> Owner(K); false -> {Txt(K), K, undefined} end, Bn} || {Bn, K} <- PaTop]}
+ [{case is_pid(K) of true -> Owner(K); false -> {Txt(K), K, undefined} end, Bn} || {Bn, K} <- PaTop],
+ {Mark1, Mark2}}
 `
 
 /**

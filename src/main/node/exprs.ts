@@ -110,8 +110,8 @@ Growth = fun() ->
   {GTs0, GTs} = (fun() ->
                    GL0 = erlang:processes(),
                    GT0 = GTuples(GL0, length(GL0), []),
-                   case Filter of
-                     undefined -> {GT0, GT0};
+                   case {Filter, Group} of
+                     {undefined, []} -> {GT0, GT0};
                      _ -> GL1 = Pick(GL0), {GT0, GTuples(GL1, length(GL1), [])}
                    end
                  end)(),
@@ -129,7 +129,8 @@ end,
  * Ranking (one scan). Bindings: Key (memory | message_queue_len | reductions | total_heap_size |
  * binary_memory | growth), GrowthOf (process_info item for growth), Depth (how many ranked entries
  * to keep), Offset, Limit (the first page to return as rows), Filter (lower-case binary or
- * undefined), WindowMs, ChunkSize.
+ * undefined), Group (`[]`, `[initial_call, ModuleText, FunctionText, Arity]` or
+ * `[parent, PidText]`: only that group, as churn counts it), WindowMs, ChunkSize.
  * Returns {ScannedCount, ProcessCount, WordSize, Values, PidTexts, [Row] of the page}: the ranking,
  * best first, as two lists built by native calls only (an interpreted comprehension over 10,000
  * entries cost the node ~20M reductions); Values are `{_, V}`, or `undefined` for a process that
@@ -137,7 +138,7 @@ end,
  */
 const PROCESSES_BODY = String.raw`
 ${ROW}
-Match = case Filter of
+TextMatch = case Filter of
   undefined -> fun(_) -> true end;
   _ -> fun(P) ->
          case erlang:process_info(P, [registered_name, initial_call, current_function]) of
@@ -149,7 +150,50 @@ Match = case Filter of
          end
        end
 end,
-Pick = fun(PickL) -> case Filter of undefined -> PickL; _ -> [P || P <- PickL, Match(P)] end end,
+GrpDict = fun(P, GrpK) ->
+  try erlang:process_info(P, {dictionary, GrpK}) of
+    {_, GrpV} -> GrpV;
+    undefined -> undefined
+  catch error:badarg ->
+    case erlang:process_info(P, dictionary) of
+      {dictionary, GrpDl} -> case lists:keyfind(GrpK, 1, GrpDl) of {_, GrpV} -> GrpV; false -> undefined end;
+      undefined -> undefined
+    end
+  end
+end,
+InGroup = case Group of
+  [] -> fun(_) -> true end;
+  [initial_call, GrpM, GrpF, GrpA] ->
+    %% a module or function the node has no atom for has no process
+    GrpWant = try {binary_to_existing_atom(GrpM, utf8), binary_to_existing_atom(GrpF, utf8), GrpA}
+            catch error:badarg -> none end,
+    fun(P) ->
+      GrpWant =/= none andalso
+        case erlang:process_info(P, initial_call) of
+          {_, {proc_lib, init_p, 5} = GrpI0} ->
+            case GrpDict(P, '$initial_call') of {_, _, _} = GrpI1 -> GrpI1; _ -> GrpI0 end =:= GrpWant;
+          {_, GrpI0} -> GrpI0 =:= GrpWant;
+          undefined -> false
+        end
+    end;
+  [parent, GrpPT] ->
+    GrpWantP = list_to_pid(binary_to_list(GrpPT)),
+    fun(P) ->
+      GrpParent = try erlang:process_info(P, parent) of
+                  {parent, GrpPp} -> GrpPp;
+                  undefined -> undefined
+                catch error:badarg ->
+                  case GrpDict(P, '$ancestors') of
+                    [GrpA0 | _] when is_atom(GrpA0) -> erlang:whereis(GrpA0);
+                    [GrpA0 | _] -> GrpA0;
+                    _ -> undefined
+                  end
+                end,
+      GrpParent =:= GrpWantP
+    end
+end,
+Match = fun(P) -> InGroup(P) andalso TextMatch(P) end,
+Pick = fun(PickL) -> case {Filter, Group} of {undefined, []} -> PickL; _ -> [P || P <- PickL, Match(P)] end end,
 Want2 = Depth + 2,
 ${GROWTH}
 Score = case Key of
@@ -212,13 +256,18 @@ end
 `
 
 /**
- * The background sample: `{erlang:memory(), AtomCount, ProcessCount}` in one round trip.
- * atom_count exists since OTP 20; before it, undefined.
+ * The background sample: `{erlang:memory(), AtomCount, ProcessCount, {PidNumber, PidSerial}}` in
+ * one round trip. atom_count exists since OTP 20; before it, undefined. The pid is this call's own
+ * process, spawned for it by the node: its number and serial count the spawns (spawn-counter.ts).
  */
 export const MEMORY_SAMPLE = String.raw`
 {erlang:memory(),
  try erlang:system_info(atom_count) catch _:_ -> undefined end,
- erlang:system_info(process_count)}
+ erlang:system_info(process_count),
+ case string:lexemes(erlang:pid_to_list(self()), "<.>") of
+   [_, SpNum, SpSer] -> {list_to_integer(SpNum), list_to_integer(SpSer)};
+   _ -> undefined
+ end}
 `
 
 /** Overview. Returns a proplist. */

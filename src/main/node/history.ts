@@ -11,7 +11,7 @@ export const DEFAULT_HISTORY_CAPACITY = 86_400
 
 /**
  * Fixed-capacity ring of memory samples: one Float64Array per category plus time, RTT, atom count
- * and process count columns, so 24 h at 1 s costs about 9 MB whatever happens to the node.
+ * process count and spawn rate columns, so 24 h at 1 s costs about 10 MB whatever happens to the node.
  */
 export class MemoryHistory {
   readonly capacity: number
@@ -21,6 +21,8 @@ export class MemoryHistory {
   private readonly columns: Float64Array[]
   private readonly atoms: Float64Array
   private readonly processes: Float64Array
+  /** Spawns per second since the previous sample; NaN when unknown. */
+  private readonly spawns: Float64Array
   private head = 0
   private count = 0
 
@@ -34,6 +36,7 @@ export class MemoryHistory {
     this.columns = memoryCategories.map(() => new Float64Array(capacity))
     this.atoms = new Float64Array(capacity)
     this.processes = new Float64Array(capacity)
+    this.spawns = new Float64Array(capacity)
   }
 
   get size(): number {
@@ -48,6 +51,7 @@ export class MemoryHistory {
       this.incarnation.byteLength +
       this.atoms.byteLength +
       this.processes.byteLength +
+      this.spawns.byteLength +
       this.columns.reduce((n, c) => n + c.byteLength, 0)
     )
   }
@@ -59,6 +63,7 @@ export class MemoryHistory {
     this.incarnation[i] = sample.incarnation
     this.atoms[i] = sample.atomCount
     this.processes[i] = sample.processCount
+    this.spawns[i] = sample.spawnsPerSec ?? NaN
     memoryCategories.forEach((c, k) => (this.columns[k][i] = sample.values[c]))
     this.head = (i + 1) % this.capacity
     if (this.count < this.capacity) this.count++
@@ -72,13 +77,15 @@ export class MemoryHistory {
     const i = this.slot(n)
     const values = {} as Record<MemoryCategory, number>
     memoryCategories.forEach((c, k) => (values[c] = this.columns[k][i]))
+    const spawns = this.spawns[i]
     return {
       t: this.t[i],
       rttMs: this.rtt[i],
       incarnation: this.incarnation[i],
       values,
       atomCount: this.atoms[i],
-      processCount: this.processes[i]
+      processCount: this.processes[i],
+      ...(Number.isNaN(spawns) ? {} : { spawnsPerSec: spawns })
     }
   }
 
@@ -133,6 +140,8 @@ export class MemoryHistory {
         if (this.rtt[i] > last.rttMs) last.rttMs = this.rtt[i]
         if (this.atoms[i] > last.atomCount) last.atomCount = this.atoms[i]
         if (this.processes[i] > last.processCount) last.processCount = this.processes[i]
+        const spawns = this.spawns[i]
+        if (spawns > (last.spawnsPerSec ?? -1)) last.spawnsPerSec = spawns
       }
       out.push(last)
       start = end

@@ -18,6 +18,7 @@ import * as C from './collectors'
 import { AllocatorHistory, MemoryHistory } from './history'
 import type { Connector, LiveClient } from './live-client'
 import { ScanGate } from './scan-gate'
+import { spawnRate, type PidId } from './spawn-counter'
 
 export interface SessionOptions {
   node: string
@@ -86,6 +87,8 @@ export class Session {
   private lostAt: number | undefined
   private allocatorTimer: NodeJS.Timeout | undefined
   private ranking: C.Ranking | undefined
+  /** The pid that ran the last sample on this connection (spawns are counted from it). */
+  private lastPid: { pid: PidId; t: number; incarnation: number; client: LiveClient } | undefined
   /**
    * Every expensive call this session makes the node do goes through this gate (one at a time,
    * a rest between them). Collectors added later (ETS, ports) use it too: `session.scans.run(...)`.
@@ -248,7 +251,21 @@ export class Session {
       const rttMs = Math.round((performance.now() - started) * 100) / 100
       this.rttMs = rttMs
       this.sampleFailures = 0
-      const sample: MemorySample = { t: Date.now(), rttMs, incarnation: this.incarnation, ...read }
+      const { pid, ...values } = read
+      const t = Date.now()
+      const prev = this.lastPid
+      const spawns =
+        pid && prev && prev.incarnation === this.incarnation && prev.client === client
+          ? spawnRate(prev.pid, pid, t - prev.t)
+          : null
+      this.lastPid = pid ? { pid, t, incarnation: this.incarnation, client } : undefined
+      const sample: MemorySample = {
+        t,
+        rttMs,
+        incarnation: this.incarnation,
+        ...values,
+        ...(spawns !== null ? { spawnsPerSec: spawns } : {})
+      }
       this.lastSeenAt = sample.t
       this.history.push(sample)
       this.opts.emit('node:sample', { sessionId: this.id, sample })

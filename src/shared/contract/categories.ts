@@ -4,6 +4,8 @@
  * and process churn (processes). Each request is one bounded round trip computed on the target.
  */
 
+import type { ProcessGroup } from './node'
+
 /** Who owns a table or a port: the pid as the node prints it and the names people recognise. */
 export interface Owner {
   pid: string
@@ -186,6 +188,8 @@ export interface ChurnGroup {
   count: number
   /** Born during the window and still alive at its end. */
   born: number
+  /** The group as a Processes query takes it (null when it cannot be matched: a name, not a pid). */
+  group: ProcessGroup | null
 }
 
 export interface ChurnReport {
@@ -198,6 +202,12 @@ export interface ChurnReport {
   died: number
   /** died / window (a floor: processes born and dead inside the window are not seen). */
   exitRatePerSec: number
+  /**
+   * Every process spawned during the window, short-lived ones included, from the node's pid
+   * counter (a process spawned at each end marks it); null when the pids cannot tell.
+   */
+  spawned: number | null
+  spawnRatePerSec: number | null
   /** Processes grouped by initial call (all of them up to 200,000). */
   grouped: number
   byInitialCall: ChurnGroup[]

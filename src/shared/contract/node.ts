@@ -111,6 +111,11 @@ export interface MemorySample {
   atomCount: number
   /** `erlang:system_info(process_count)` in the same round trip (churn next to memory). */
   processCount: number
+  /**
+   * Processes spawned per second since the previous sample, from the node's pid counter (the pid of
+   * the process that ran each sample); absent for the first sample, after a gap, or when unknown.
+   */
+  spawnsPerSec?: number
 }
 
 export type ProcessSortKey =
@@ -124,11 +129,21 @@ export interface ProcessQuery {
   offset: number
   /** Case-insensitive substring of the pid text, registered name, initial call or current function. */
   filter?: string
+  /** Only the processes of one group (the Churn view's), matched on the node; sent as data. */
+  group?: ProcessGroup
   /** For `growth`: the window between the two samples, ms (default 2000, at most 60,000). */
   windowMs?: number
   /** For `growth`: the attribute whose growth is ranked (default memory). */
   growthOf?: ProcessGrowthOf
 }
+
+/**
+ * A group of processes as the Churn view counts them: by initial call (through proc_lib's
+ * `$initial_call`; module and function as their atom text, e.g. `Elixir.Foo`), or by parent
+ * (OTP 25+ `parent`, else the first of `$ancestors`).
+ */
+export type ProcessGroup =
+  { by: 'initial_call'; module: string; function: string; arity: number } | { by: 'parent'; pid: string }
 
 /**
  * What `growth` ranks: `process_info` items. Heap and stack sizes (words on the node) are reported

@@ -46,8 +46,42 @@ describe('category converters', () => {
     const r = churn(
       t(10, 12, 3, 1, 12, [t(t(a('shop'), a('churn'), 0), 5, 3)], [t(t(bin('<0.80.0>'), a('spawner'), U), 3)])
     )
-    expect(r.byInitialCall).toEqual([{ key: 'shop:churn/0', count: 5, born: 3 }])
-    expect(r.byParent).toEqual([{ key: 'spawner <0.80.0>', count: 3, born: 3 }])
+    expect(r.byInitialCall).toEqual([
+      {
+        key: 'shop:churn/0',
+        count: 5,
+        born: 3,
+        group: { by: 'initial_call', module: 'shop', function: 'churn', arity: 0 }
+      }
+    ])
+    expect(r.byParent).toEqual([
+      { key: 'spawner <0.80.0>', count: 3, born: 3, group: { by: 'parent', pid: '<0.80.0>' } }
+    ])
+    expect(r.marks).toBeNull()
+  })
+
+  it('churn groups keep the atom texts a Processes query matches on; a named parent is no group', () => {
+    const r = churn(
+      t(
+        1,
+        1,
+        0,
+        0,
+        1,
+        [t(t(a('Elixir.Shop.Worker'), a('run'), 1), 1, 0)],
+        [t(t(bin('init'), a('init'), U), 2)],
+        t(t(5, 0), t(9, 1))
+      )
+    )
+    expect(r.byInitialCall[0]).toMatchObject({
+      key: 'Shop.Worker.run/1',
+      group: { by: 'initial_call', module: 'Elixir.Shop.Worker', function: 'run', arity: 1 }
+    })
+    expect(r.byParent[0].group).toBeNull()
+    expect(r.marks).toEqual([
+      { number: 5, serial: 0 },
+      { number: 9, serial: 1 }
+    ])
   })
 
   it('scheduler ids after the normal ones are dirty CPU, then dirty IO', () => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { EtsSortKey, PortSortKey } from '@shared/contract/categories'
-import type { MemoryCategory, ProcessSortKey } from '@shared/contract/node'
+import type { MemoryCategory, ProcessGroup, ProcessSortKey } from '@shared/contract/node'
 import { useUiStore } from './ui'
 
 /** The Memory tab's sub-views: the chart, then one view per category's culprits. */
@@ -32,6 +32,19 @@ export const categoryView: Record<
   ets: { view: 'ets', label: 'ETS tables by memory' }
 }
 
+/** A group the Churn view counted, with the words it was shown in. */
+export interface GroupFilter {
+  group: ProcessGroup
+  label: string
+}
+
+/** What another view asks the Processes view to show. */
+export interface ProcessRequest {
+  sortBy?: ProcessSortKey
+  filter?: string
+  group?: GroupFilter
+}
+
 /**
  * Links from a memory category to the view that explains it, and requests one view makes of
  * another (open Processes filtered on an owner's pid, sorted by growth ...); the view opened
@@ -42,10 +55,10 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
   const sub = ref<MemorySubView>('chart')
   const etsSort = ref<EtsSortKey | null>(null)
   const portSort = ref<PortSortKey | null>(null)
-  const processRequest = ref<{ sortBy?: ProcessSortKey; filter?: string } | null>(null)
+  const processRequest = ref<ProcessRequest | null>(null)
   /** Sessions whose user agreed to scheduler utilization measurements. */
   const schedulerConsent = ref<string[]>([])
-  function showProcesses(req: { sortBy?: ProcessSortKey; filter?: string }): void {
+  function showProcesses(req: ProcessRequest): void {
     processRequest.value = req
     ui.showTab('processes')
   }
@@ -63,7 +76,7 @@ export const useCategoryLinksStore = defineStore('category-links', () => {
   }
 
   /** The Processes view takes the pending request once, when it opens. */
-  function takeProcessRequest(): { sortBy?: ProcessSortKey; filter?: string } | null {
+  function takeProcessRequest(): ProcessRequest | null {
     const req = processRequest.value
     processRequest.value = null
     return req
