@@ -115,6 +115,18 @@ describe('churn on a spawn storm', () => {
     })
     expect(byParent.rows.length).toBeGreaterThan(10)
     expect(new Set(byParent.rows.map((r) => r.initialCall))).toEqual(new Set([STORM.initialCall]))
+
+    // growth over a window keeps to the group too (the newborns of the window are filtered alike)
+    const growth = await api.handlers['node:processes'](sid, {
+      sortBy: 'growth',
+      growthOf: 'reductions',
+      windowMs: 1000,
+      limit: 100,
+      offset: 0,
+      group: { by: 'initial_call', module: 'shop', function: 'churn', arity: 0 }
+    })
+    expect(growth.total).toBeGreaterThan(10)
+    expect(new Set(growth.rows.map((r) => r.initialCall))).toEqual(new Set([STORM.initialCall]))
   })
 
   it('a group is data: quoting in a name reaches no code and makes no atom', async () => {
