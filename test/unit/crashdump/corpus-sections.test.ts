@@ -150,7 +150,7 @@ describe.runIf(present)('real dumps: section contents against crashdump_viewer',
       // dumps before R13B write `used` where later ones write `entries`: crashdump_viewer reads
       // only `entries` (none there), erlscope reads either
       const oldStyle = (name: string): boolean =>
-        n(truth.index_tables.find((t) => t.name === name)?.entries) === null
+        n(truth.index_tables.find((t) => t.name === name)?.entries ?? null) === null
       if (truth.index_tables.length > 0)
         expect(
           it.indexTables.map((h) => [h.name, h.size, h.limit, oldStyle(h.name) ? null : h.entries])
