@@ -24,9 +24,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
  */
 const REF_MODULE = `
 -module(erlscope_bench_growth).
--export([same/8, naive/3]).
-same(Key, GrowthOf, Depth, Offset, Limit, Filter, WindowMs, ChunkSize) ->
-  _ = {GrowthOf, Depth, Filter, WindowMs},
+-export([same/9, naive/3]).
+same(Key, GrowthOf, Depth, Offset, Limit, Filter, Group, WindowMs, ChunkSize) ->
+  _ = {GrowthOf, Depth, Filter, Group, WindowMs},
 ${PROCESSES.trim()}.
 naive(Item, WindowMs, N) ->
   S1 = [{P, V} || P <- erlang:processes(), {_, V} <- [erlang:process_info(P, Item)]],
@@ -119,7 +119,7 @@ it(`growth ranking over ${PROCS.toLocaleString('en-US')} processes, ${WINDOW_MS}
     naiveGrew.push(nv.grewBy)
     const sm = await watch(() =>
       inNode(
-        `erlscope_bench_growth:same(growth, memory, ${C.LIMITS.maxReachable}, 0, ${LIMIT}, undefined, ${WINDOW_MS}, ${C.LIMITS.chunkSize})`
+        `erlscope_bench_growth:same(growth, memory, ${C.LIMITS.maxReachable}, 0, ${LIMIT}, undefined, [], ${WINDOW_MS}, ${C.LIMITS.chunkSize})`
       )
     )
     same.push(sm.value)

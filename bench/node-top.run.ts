@@ -18,9 +18,9 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 /** The PROCESSES expression as the body of a compiled function, bindings as its arguments. */
 const REF_MODULE = `
 -module(erlscope_bench_ref).
--export([same/8, naive/1]).
-same(Key, GrowthOf, Depth, Offset, Limit, Filter, WindowMs, ChunkSize) ->
-  _ = {GrowthOf, Depth, Filter, WindowMs},
+-export([same/9, naive/1]).
+same(Key, GrowthOf, Depth, Offset, Limit, Filter, Group, WindowMs, ChunkSize) ->
+  _ = {GrowthOf, Depth, Filter, Group, WindowMs},
 ${PROCESSES.trim()}.
 naive(N) ->
   Ps = [{M, P} || P <- erlang:processes(), {memory, M} <- [erlang:process_info(P, memory)]],
@@ -93,7 +93,7 @@ it(`top-10 by memory over ${PROCS.toLocaleString('en-US')} processes`, async () 
     same.push(
       Number(
         await node.eval(
-          `element(1, timer:tc(erlscope_bench_ref, same, [memory, memory, ${C.LIMITS.maxReachable}, 0, 10, undefined, 0, ${C.LIMITS.chunkSize}])) / 1000`
+          `element(1, timer:tc(erlscope_bench_ref, same, [memory, memory, ${C.LIMITS.maxReachable}, 0, 10, undefined, [], 0, ${C.LIMITS.chunkSize}])) / 1000`
         )
       )
     )
