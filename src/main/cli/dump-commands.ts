@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { memoryCategories } from '../../shared/contract/node'
 import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/contract/dump'
 import { AppError } from '../app-error'
+import { atomsJson } from '../crashdump/atoms-json'
 import { DumpFile, fmtBytes } from '../crashdump/dump-file'
 import { defaultCacheDir } from '../crashdump/index-cache'
 import { openDump, openDumpStream } from '../crashdump/open-dump'
@@ -88,14 +89,20 @@ function reportJson(s: DumpSummary): unknown {
     topProcessesByMemory: s.topByMemory.map(proc),
     topProcessesByMailbox: s.topByMailbox.map(proc),
     ports: s.ports,
+    atoms: atomsJson(s),
     topEts: s.topEts.map((t) => ({
       owner: t.owner,
+      ownerName: t.ownerName,
       name: t.name,
       table: t.table,
       type: t.type,
       objects: t.objects,
       bytes: t.bytes
     })),
+    initialCalls: s.initialCalls,
+    parents: s.parents,
+    groupReads: s.groupReads,
+    binaryHolders: s.topByBinary,
     findings: s.findings
   }
 }
@@ -164,7 +171,42 @@ function reportText(s: DumpSummary, top: number): string {
     out.push('', 'Largest ETS tables:')
     for (const t of s.topEts.slice(0, top))
       out.push(
-        `  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}`
+        `  ${pad(t.name ?? t.table, 32)} ${pad(fmtBytes(t.bytes ?? 0), 12)} ${pad(String(t.objects ?? '?'), 10)} owner ${t.owner}${t.ownerName ? ` (${t.ownerName})` : ''}`
+      )
+  }
+  const atoms = atomsJson(s)
+  if (atoms.count !== null)
+    out.push(
+      '',
+      `Atoms: ${atoms.count}${atoms.limit ? ` of ${atoms.limit} (${((atoms.share ?? 0) * 100).toFixed(1)} % of the limit)` : ''}${atoms.memoryBytes !== null ? `, atom table ${mem(atoms.memoryBytes)}` : ''}`
+    )
+  const groups = (title: string, rows: { label: string; count: number; memoryBytes: number }[]): void => {
+    if (rows.length === 0) return
+    out.push('', title)
+    for (const g of rows.slice(0, top))
+      out.push(`  ${pad(String(g.count), 8)} ${pad(fmtBytes(g.memoryBytes), 12)} ${g.label}`)
+  }
+  groups(
+    'Processes by initial call (count, memory):',
+    s.initialCalls.map((g) => ({ ...g, label: g.call ?? '(none in the dump)' }))
+  )
+  groups(
+    'Processes by parent, first $ancestors else Spawned by (count, memory):',
+    s.parents.map((g) => ({
+      ...g,
+      label: g.parent === null ? '(unknown or not read)' : g.pid ? `${g.parent} ${g.pid}` : g.parent
+    }))
+  )
+  const r = s.groupReads
+  if (r.dictionariesSkipped > 0 || r.spawnedBySkipped > 0)
+    out.push(
+      `  (read ${r.dictionaries} proc_lib dictionaries, cap ${r.dictionaryCap}, and ${r.spawnedBy} Spawned by lines, cap ${r.spawnedByCap}: ${r.dictionariesSkipped + r.spawnedBySkipped} processes not read are grouped as proc_lib:init_p/5 or unknown)`
+    )
+  if (s.topByBinary.length > 0) {
+    out.push('', 'Processes by refc binaries referenced (BinVHeap + OldBinVHeap):')
+    for (const b of s.topByBinary.slice(0, top))
+      out.push(
+        `  ${pad(b.pid, 16)} ${pad(fmtBytes(b.binaryBytes), 12)} ${pad(b.name ?? '', 24)} ${b.currentFunction ?? ''}`
       )
   }
   // one pushed entry is one line: a newline inside a field is escaped, never a new line

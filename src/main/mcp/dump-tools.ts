@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { humanBytes } from '../../shared/format-bytes'
 import { memoryCategories } from '../../shared/contract/node'
 import { sectionKinds, type DumpProcessRow } from '../../shared/contract/dump'
+import { atomsJson } from '../crashdump/atoms-json'
 import { answer, ok } from './results'
 import type { McpServices } from './services'
 
@@ -57,6 +58,11 @@ export function registerDumpTools(server: McpServer, s: McpServices): void {
             topByMemory: d.topByMemory.slice(0, top).map(rowJson),
             topByMailbox: d.topByMailbox.slice(0, top).map(rowJson),
             topEts: d.topEts.slice(0, top),
+            atoms: atomsJson(d),
+            initialCalls: d.initialCalls.slice(0, top),
+            parents: d.parents.slice(0, top),
+            groupReads: d.groupReads,
+            binaryHolders: d.topByBinary.slice(0, top),
             findings: d.findings
           }
         )

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { SectionOf } from '../../../src/shared/contract/dump'
 import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
+import { runCli } from '../../support/cli-runner'
 import { writeDump, type Generated } from '../../support/dump-writer'
 
 /**
@@ -18,6 +19,8 @@ let atoms: Generated
 let atomsFull: Generated
 let modules: Generated
 let families: Generated
+/** Every culprit at once, for the report: ETS owner, stuck port, binary holder, a crowd, atoms. */
+let culprits: Generated
 
 const ATOM_LIMIT = 20_000
 
@@ -83,6 +86,45 @@ beforeAll(async () => {
                             process_info(P, initial_call) =:= {initial_call, {proc_lib, init_p, 5}}]),
      ok = file:write_file(Expected, io_lib:format("~s ~s ~b", [pid_to_list(Spawner), pid_to_list(Parent), ProcLib])),
      erlang:halt("families")`
+  )
+  culprits = await writeDump(
+    dir,
+    'culprits',
+    `Self = self(),
+     _Crowd = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 3000)],
+     Holder = spawn(fun() ->
+       Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 8)],
+       Self ! {ready, self()},
+       receive never -> Bins end
+     end),
+     register(erlscope_bin_holder, Holder),
+     receive {ready, Holder} -> ok end,
+     Owner = spawn(fun() ->
+       T = ets:new(erlscope_big_cache, [named_table, public, set]),
+       ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 60000)]),
+       Self ! {ready, self()},
+       receive stop -> ok end
+     end),
+     register(erlscope_cache_owner, Owner),
+     receive {ready, Owner} -> ok end,
+     {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
+     {ok, Port} = inet:port(L),
+     _Sink = spawn(fun() -> {ok, _} = gen_tcp:accept(L), receive never -> ok end end),
+     Sender = spawn(fun() ->
+       {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port, [binary, {active, false}, {sndbuf, 4096},
+                                 {high_watermark, 64 * 1024 * 1024}]),
+       Bin = binary:copy(<<"x">>, 1024 * 1024),
+       [ok = gen_tcp:send(S, Bin) || _ <- lists:seq(1, 4)],
+       Self ! sent,
+       receive never -> ok end
+     end),
+     register(erlscope_stuck_sender, Sender),
+     receive sent -> ok end,
+     Start = erlang:system_info(atom_count),
+     [list_to_atom("erlscope_leak_" ++ integer_to_list(I)) || I <- lists:seq(1, 17000 - Start)],
+     erlang:halt("culprits")`,
+    {},
+    ['+t', String(ATOM_LIMIT)]
   )
 }, 180_000)
 
@@ -212,5 +254,67 @@ describe('processes grouped by parent ($ancestors, else Spawned by)', () => {
         /initialCall \| parent/
       )
     })
+  })
+})
+
+describe('erlscope report names every culprit (real dispatcher)', () => {
+  const culpritFindings = [
+    /^ETS takes \d+ % of memory; the largest table is erlscope_big_cache \([\d.]+ MiB\), owned by <0\.\d+\.0> \(erlscope_cache_owner\)\.$/,
+    /^Port #Port<0\.\d+> \(tcp_inet\) of <0\.\d+\.0> \(erlscope_stuck_sender\) has [\d.]+ MiB queued/,
+    /^<0\.\d+\.0> \(erlscope_bin_holder\)( in [^ ]+)? references 8\.\d+ MiB of refc binaries/,
+    /^3,000 of [\d,]+ processes \(\d+ %\) were spawned as timer:sleep\/1/,
+    /^The atom table is 8\d % full \(1\d,\d{3} of 20,000 atoms, [\d.]+ KiB\)/
+  ]
+
+  it('text: the findings, atoms against the limit, groups, binary holders, ETS owner names', async () => {
+    const r = await runCli(['report', culprits.dump, '--no-cache'])
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    const lines = r.out.split('\n')
+    const findings = lines.filter((l) => l.startsWith('  - ')).map((l) => l.slice(4))
+    for (const re of culpritFindings)
+      expect(
+        findings.some((f) => re.test(f)),
+        String(re)
+      ).toBe(true)
+    expect(r.out).toMatch(/^Atoms: 1\d{4} of 20000 \(8\d\.\d % of the limit\), atom table [\d.]+ KiB$/m)
+    expect(r.out).toMatch(
+      /^Processes by initial call \(count, memory\):\n {2}3000 +[\d.]+ [KM]iB +timer:sleep\/1$/m
+    )
+    expect(r.out).toMatch(/^Processes by parent, first \$ancestors else Spawned by/m)
+    expect(r.out).toMatch(/^ {2}<0\.\d+\.0> +8\.\d+ MiB +erlscope_bin_holder/m)
+    expect(r.out).toMatch(
+      /^ {2}erlscope_big_cache +[\d.]+ MiB +60000 +owner <0\.\d+\.0> \(erlscope_cache_owner\)$/m
+    )
+  })
+
+  it('--json: the same findings and the structured groups, atoms and holders', async () => {
+    const r = await runCli(['report', culprits.dump, '--json', '--no-cache'])
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.out) as {
+      findings: string[]
+      atoms: { count: number; limit: number; share: number; memoryBytes: number }
+      initialCalls: { call: string | null; count: number }[]
+      parents: { parent: string | null; count: number }[]
+      binaryHolders: { name: string | null; binaryBytes: number }[]
+      topEts: { name: string; ownerName: string | null }[]
+      groupReads: { dictionaryCap: number }
+    }
+    for (const re of culpritFindings)
+      expect(
+        j.findings.some((f) => re.test(f)),
+        String(re)
+      ).toBe(true)
+    expect(j.atoms.limit).toBe(ATOM_LIMIT)
+    expect(j.atoms.share).toBeCloseTo(j.atoms.count / ATOM_LIMIT, 10)
+    expect(j.atoms.share).toBeGreaterThanOrEqual(0.85)
+    expect(j.atoms.memoryBytes).toBeGreaterThan(0)
+    expect(j.initialCalls[0]).toMatchObject({ call: 'timer:sleep/1', count: 3000 })
+    // the crowd was spawned by the shell's eval process
+    expect(j.parents[0].count).toBeGreaterThanOrEqual(3000)
+    expect(j.binaryHolders[0]).toMatchObject({ name: 'erlscope_bin_holder' })
+    expect(j.binaryHolders[0].binaryBytes).toBeGreaterThanOrEqual(8 << 20)
+    expect(j.topEts[0]).toMatchObject({ name: 'erlscope_big_cache', ownerName: 'erlscope_cache_owner' })
+    expect(j.groupReads.dictionaryCap).toBe(5000)
   })
 })
