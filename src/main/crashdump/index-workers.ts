@@ -1,6 +1,6 @@
 /**
- * How many threads index a dump, and where the part worker's script is. One part per
- * MIN_PART_BYTES at most, so small dumps are indexed in one pass without starting a thread.
+ * How many threads index a dump, into how many parts, and where the part worker's script is.
+ * Parts are MIN_PART_BYTES or more, so small dumps are indexed in one pass without a thread.
  */
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
@@ -21,9 +21,14 @@ export function indexWorkers(env: NodeJS.ProcessEnv = process.env, cores = avail
   return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS))
 }
 
-/** Parts for a file of `size` bytes: at most `workers`, each at least `minPartBytes`. */
+/** Parts per thread: a thread that finishes early takes another, so parts of unequal cost even out. */
+export const PARTS_PER_THREAD = 4
+
+/** Parts for a file of `size` bytes on `workers` threads, each at least `minPartBytes`; 1: one pass. */
 export function partCount(size: number, workers: number, minPartBytes = MIN_PART_BYTES): number {
-  return Math.max(1, Math.min(workers, Math.floor(size / Math.max(1, minPartBytes))))
+  if (workers <= 1) return 1
+  const n = Math.min(workers * PARTS_PER_THREAD, Math.floor(size / Math.max(1, minPartBytes)))
+  return n < 2 ? 1 : n
 }
 
 /** The built part worker next to the bundle (`out/main/`, or its `chunks/`), else undefined. */

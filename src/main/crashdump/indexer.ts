@@ -311,7 +311,7 @@ export class IndexBuilder {
       this.lastFamilyTag = t.text
       if (this.familyLog) {
         // the merge names the last section from the log's last entry
-        this.familyLog.open(t.text, start, this.pc, data, colon + 1, lineEnd)
+        this.familyLog.open(start, this.pc, data, colon + 1, lineEnd)
         this.oKind = FAMILY
         this.oStart = start
         this.oBody = bodyStart
@@ -342,7 +342,7 @@ export class IndexBuilder {
       const pidText = id ?? ''
       this.oKind = t.fam === 1 ? PROC : FAMILY
       if (t.fam !== 1 && this.familyLog) {
-        this.familyLog.open(t.text, start, this.pc, EMPTY, 0, 0)
+        this.familyLog.open(start, this.pc, EMPTY, 0, 0)
         this.oRow = -1
       } else this.oRow = t.fam === 1 ? this.newProc(pidText, start) : this.rowOf(pidText)
       this.oStart = start
@@ -704,6 +704,11 @@ export interface RangeScanOptions {
   /** Called after every read with the bytes of the range read so far. */
   onProgress?: (bytesRead: number) => void
   chunkSize?: number
+  /**
+   * Read buffers to reuse from one range to the next on a thread (empty at first: filled here),
+   * which spares a large allocation, and the collections it brings, per range.
+   */
+  buffers?: Buffer[]
 }
 
 /**
@@ -728,7 +733,9 @@ export async function scanRange(
     // read lands after a reserved head where the carry (the unfinished tail of the last chunk)
     // is copied, so the carry and the new bytes are one run and nothing is concatenated.
     const head = Math.min(PROC_CARRY_LIMIT + HEADER_LINE_LIMIT, to - from) + 16
-    const bufs = [Buffer.allocUnsafe(head + chunkSize), Buffer.allocUnsafe(head + chunkSize)]
+    const bufs = options.buffers ?? []
+    for (let k = 0; k < 2; k++)
+      if (!(bufs[k]?.length >= head + chunkSize)) bufs[k] = Buffer.allocUnsafe(head + chunkSize)
     const readChunk = async (buf: Buffer, at: number): Promise<number> => {
       const want = Math.min(chunkSize, to - at)
       let got = 0

@@ -7,11 +7,19 @@
  */
 import type { DumpIndex, ProcColumns } from './dump-index'
 import type { PartIndex } from './part-index'
-import { canonicalStrings } from './proc-strings'
+import { renumber } from './proc-strings'
 import { decodeText, latin1 } from './text'
 
-function concatF64(parts: PartIndex[], pick: (p: PartIndex) => Float64Array, n: number): Float64Array {
-  const out = new Float64Array(n)
+/** The parts' arrays end to end; the one part's own array when only it has any. */
+function join<T extends Float64Array | Int32Array>(
+  parts: PartIndex[],
+  pick: (p: PartIndex) => T,
+  n: number,
+  make: (n: number) => T
+): T {
+  const full = parts.find((p) => pick(p).length === n)
+  if (full && n > 0) return pick(full)
+  const out = make(n)
   let at = 0
   for (const p of parts) {
     const a = pick(p)
@@ -20,6 +28,8 @@ function concatF64(parts: PartIndex[], pick: (p: PartIndex) => Float64Array, n: 
   }
   return out
 }
+const f64 = (n: number): Float64Array => new Float64Array(n)
+const i32 = (n: number): Int32Array => new Int32Array(n)
 
 /** The row of a `proc_*` section's pid, as `IndexBuilder.rowOfBytes` finds it in one pass. */
 class RowFinder {
@@ -84,42 +94,36 @@ export function mergeParts(path: string, parts: PartIndex[], indexMs: number): D
     at += p.count
   }
 
-  // process rows, string codes into one table
+  // process rows; string codes renumbered by first use, column by column (`canonicalStrings`)
   let n = 0
-  for (const p of parts) n += p.procs.count
+  const rowBase: number[] = []
+  for (const p of parts) {
+    rowBase.push(n)
+    n += p.procs.count
+  }
+  const state = join(parts, (p) => p.procs.state, n, i32)
+  const spawnedAs = join(parts, (p) => p.procs.spawnedAs, n, i32)
+  const current = join(parts, (p) => p.procs.current, n, i32)
   const strings: string[] = []
   const stringCodes = new Map<string, number>()
-  const state = new Int32Array(n)
-  const spawnedAs = new Int32Array(n)
-  const current = new Int32Array(n)
-  const pid: string[] = []
-  const name: (string | null)[] = []
-  const rowBase: number[] = []
-  at = 0
-  for (const p of parts) {
-    const q = p.procs
-    const codes = q.strings.map((s) => {
-      let c = stringCodes.get(s)
-      if (c === undefined) {
-        c = strings.length
-        strings.push(s)
-        stringCodes.set(s, c)
-      }
-      return c
+  const find = (s: string): number => stringCodes.get(s) ?? -1
+  for (const col of [state, spawnedAs, current])
+    parts.forEach((p, k) => {
+      const q = p.procs
+      const remap = new Int32Array(q.strings.length).fill(-1)
+      const before = strings.length
+      renumber(col, rowBase[k], rowBase[k] + q.count, remap, (c) => q.strings[c], strings, find)
+      for (let i = before; i < strings.length; i++) stringCodes.set(strings[i], i)
     })
-    const recode = (from: Int32Array, to: Int32Array): void => {
-      for (let r = 0; r < q.count; r++) to[at + r] = from[r] < 0 ? -1 : codes[from[r]]
-    }
-    recode(q.state, state)
-    recode(q.spawnedAs, spawnedAs)
-    recode(q.current, current)
-    for (let r = 0; r < q.count; r++) {
-      pid.push(q.pid[r])
-      name.push(q.name[r])
-    }
-    rowBase.push(at)
-    at += q.count
-  }
+  const withRows = parts.filter((p) => p.procs.count > 0)
+  const pid =
+    withRows.length === 1
+      ? withRows[0].procs.pid
+      : ([] as string[]).concat(...withRows.map((p) => p.procs.pid))
+  const name =
+    withRows.length === 1
+      ? withRows[0].procs.name
+      : ([] as (string | null)[]).concat(...withRows.map((p) => p.procs.name))
 
   // proc_* sections, in file order, to rows
   const extraOff = new Float64Array(n).fill(NaN)
@@ -132,22 +136,32 @@ export function mergeParts(path: string, parts: PartIndex[], indexMs: number): D
     for (const [t, c] of p.familyCounts) familyCounts.set(t, (familyCounts.get(t) ?? 0) + c)
     const f = p.family
     let row = -1
+    let inner = 0
     for (let i = 0; i < f.count; i++) {
       finder.listUpTo(rowBase[k] + f.procsBefore[i])
       row = finder.find(f.pidBytes, f.pidOff[i], f.pidOff[i + 1])
-      if (row < 0) continue
-      const start = f.start[i]
-      const end = f.end[i]
-      if (Number.isNaN(extraOff[row])) {
-        extraOff[row] = start
-        extraEnd[row] = end
-      } else if (extraEnd[row] === start) {
-        extraEnd[row] = end
-      } else {
-        let list = scattered.get(row)
-        if (!list) scattered.set(row, (list = []))
-        list.push([start, end])
+      const more = f.sections[i] - 1
+      if (row >= 0) {
+        const start = f.start[i]
+        const end = f.end[i]
+        // a run of sections that follow each other extends a range like one section
+        if (Number.isNaN(extraOff[row])) {
+          extraOff[row] = start
+          extraEnd[row] = end
+        } else if (extraEnd[row] === start) {
+          extraEnd[row] = end
+        } else {
+          let list = scattered.get(row)
+          if (!list) scattered.set(row, (list = []))
+          let from = start
+          for (let j = 0; j < more; j++) {
+            list.push([from, f.inner[inner + j]])
+            from = f.inner[inner + j]
+          }
+          list.push([from, end])
+        }
       }
+      inner += more
     }
     lastFamilyRow.push(row)
   })
@@ -178,18 +192,18 @@ export function mergeParts(path: string, parts: PartIndex[], indexMs: number): D
     state,
     spawnedAs,
     current,
-    msgq: concatF64(parts, (p) => p.procs.msgq, n),
-    reds: concatF64(parts, (p) => p.procs.reds, n),
-    stackHeap: concatF64(parts, (p) => p.procs.stackHeap, n),
-    oldHeap: concatF64(parts, (p) => p.procs.oldHeap, n),
-    binVHeap: concatF64(parts, (p) => p.procs.binVHeap, n),
-    memory: concatF64(parts, (p) => p.procs.memory, n),
-    off: concatF64(parts, (p) => p.procs.off, n),
-    end: concatF64(parts, (p) => p.procs.end, n),
+    msgq: join(parts, (p) => p.procs.msgq, n, f64),
+    reds: join(parts, (p) => p.procs.reds, n, f64),
+    stackHeap: join(parts, (p) => p.procs.stackHeap, n, f64),
+    oldHeap: join(parts, (p) => p.procs.oldHeap, n, f64),
+    binVHeap: join(parts, (p) => p.procs.binVHeap, n, f64),
+    memory: join(parts, (p) => p.procs.memory, n, f64),
+    off: join(parts, (p) => p.procs.off, n, f64),
+    end: join(parts, (p) => p.procs.end, n, f64),
     extraOff,
     extraEnd,
     scattered,
-    strings: canonicalStrings([state, spawnedAs, current], strings, n)
+    strings
   }
   return {
     path,
@@ -198,9 +212,9 @@ export function mergeParts(path: string, parts: PartIndex[], indexMs: number): D
     tags,
     count,
     tag,
-    offset: concatF64(parts, (p) => p.offset, count),
-    body: concatF64(parts, (p) => p.body, count),
-    end: concatF64(parts, (p) => p.end, count),
+    offset: join(parts, (p) => p.offset, count, f64),
+    body: join(parts, (p) => p.body, count, f64),
+    end: join(parts, (p) => p.end, count, f64),
     id,
     procs,
     procFamilyCounts: Object.fromEntries(familyCounts),

@@ -1,9 +1,9 @@
 /**
- * Indexes a dump on several threads: cut at section headers near equal shares
- * (`part-boundaries.ts`), one worker thread per part (`part-worker.ts`), parts merged into the
- * index one pass gives (`merge-parts.ts`). Small dumps, one worker, or no built worker script:
- * one pass on this thread (`indexDumpFile`). Progress is the sum over the parts; a cancel stops
- * every thread.
+ * Indexes a dump on several threads: cut at section headers into a few parts per thread
+ * (`part-boundaries.ts`), parts indexed on this thread and on worker threads (`part-worker.ts`),
+ * merged into the index one pass gives (`merge-parts.ts`). Small dumps, one thread, or no built
+ * worker script: one pass on this thread (`indexDumpFile`). Progress is the sum over the parts;
+ * a cancel stops every thread.
  */
 import { open } from 'node:fs/promises'
 import { Worker } from 'node:worker_threads'
@@ -17,7 +17,10 @@ import { indexPart, type PartIndex } from './part-index'
 import type { PartReply, PartRequest } from './worker-protocol'
 
 export interface ParallelIndexOptions extends IndexOptions {
-  /** Threads (default `indexWorkers()`: ERLSCOPE_INDEX_WORKERS, else the cores up to 8); 1: one pass. */
+  /**
+   * Threads, this one included (default `indexWorkers()`: ERLSCOPE_INDEX_WORKERS, else the cores
+   * up to 8); 1: one pass on this thread.
+   */
   workers?: number
   /** Smallest part worth a thread (default MIN_PART_BYTES); tests cut small dumps with 1. */
   minPartBytes?: number
@@ -32,7 +35,8 @@ export interface ParallelIndexOptions extends IndexOptions {
 export async function indexDump(path: string, options: ParallelIndexOptions = {}): Promise<DumpIndex> {
   const t0 = performance.now()
   const size = await dumpFileSize(path)
-  const parts = partCount(size, options.workers ?? indexWorkers(), options.minPartBytes)
+  const workers = options.workers ?? indexWorkers()
+  const parts = partCount(size, workers, options.minPartBytes)
   const script = options.partWorker ?? defaultPartWorker()
   if (parts <= 1 || !script) return indexDumpFile(path, options)
   let starts: number[]
@@ -48,87 +52,88 @@ export async function indexDump(path: string, options: ParallelIndexOptions = {}
   }
   if (starts.length <= 1) return indexDumpFile(path, options)
   const ranges = starts.map((from, k): [number, number] => [from, starts[k + 1] ?? size])
-  const done = await (script === 'in-process'
-    ? indexPartsHere(path, ranges, size, options)
-    : indexPartsOnThreads(script, path, ranges, size, options))
+  const threads = script === 'in-process' ? 0 : Math.min(workers, ranges.length) - 1
+  const done = await indexParts(path, ranges, size, options, script, threads)
   checkVersion(done[0].version, path)
   return mergeParts(path, done, performance.now() - t0)
 }
 
-async function indexPartsHere(
+/**
+ * Indexes the parts on this thread and `threads` worker threads: each takes the next part left
+ * when it is free; this thread takes the first (its processes then need no copy between threads).
+ */
+async function indexParts(
   path: string,
   ranges: [number, number][],
   size: number,
-  options: ParallelIndexOptions
-): Promise<PartIndex[]> {
-  const out: PartIndex[] = []
-  let before = 0
-  for (const [from, to] of ranges) {
-    out.push(
-      await indexPart(path, from, to, {
-        signal: options.signal,
-        chunkSize: options.chunkSize,
-        onProgress: (read) => options.onProgress?.(before + read, size)
-      })
-    )
-    before += to - from
-  }
-  return out
-}
-
-function indexPartsOnThreads(
+  options: ParallelIndexOptions,
   script: string,
-  path: string,
-  ranges: [number, number][],
-  size: number,
-  options: ParallelIndexOptions
+  threads: number
 ): Promise<PartIndex[]> {
-  const { signal } = options
-  if (signal?.aborted) return Promise.reject(new AppError('dump_cancelled', `Reading ${path} was cancelled.`))
-  return new Promise((resolve, reject) => {
-    const read = ranges.map(() => 0)
-    const parts: (PartIndex | null)[] = ranges.map(() => null)
-    let left = ranges.length
-    let settled = false
-    const workers: Worker[] = []
-    const stop = (): void => {
-      for (const w of workers) void w.terminate()
+  const stop = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal
+  const cancelled = (): AppError => new AppError('dump_cancelled', `Reading ${path} was cancelled.`)
+  if (signal.aborted) throw cancelled()
+  const parts: (PartIndex | null)[] = ranges.map(() => null)
+  const read = ranges.map(() => 0)
+  let next = 0
+  const progress = (k: number, bytes: number): void => {
+    read[k] = bytes
+    let sum = 0
+    for (const r of read) sum += r
+    options.onProgress?.(sum, size)
+  }
+  const here = async (): Promise<void> => {
+    const buffers: Buffer[] = []
+    while (next < ranges.length && !signal.aborted) {
+      const k = next++
+      parts[k] = await indexPart(path, ranges[k][0], ranges[k][1], {
+        signal,
+        chunkSize: options.chunkSize,
+        buffers,
+        onProgress: (bytes) => progress(k, bytes)
+      })
     }
-    const fail = (error: AppError): void => {
-      if (settled) return
-      settled = true
-      signal?.removeEventListener('abort', onAbort)
-      stop()
-      reject(error)
-    }
-    const onAbort = (): void => fail(new AppError('dump_cancelled', `Reading ${path} was cancelled.`))
-    signal?.addEventListener('abort', onAbort)
-    ranges.forEach(([from, to], k) => {
-      const workerData: PartRequest = { path, from, to, chunkSize: options.chunkSize }
-      const w = new Worker(script, { workerData })
-      workers.push(w)
+  }
+  const workers: Worker[] = []
+  const onThread = (w: Worker): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let k = -1
+      const give = (): void => {
+        if (next >= ranges.length || signal.aborted) return resolve()
+        k = next++
+        const req: PartRequest = { path, from: ranges[k][0], to: ranges[k][1], chunkSize: options.chunkSize }
+        w.postMessage(req)
+      }
+      signal.addEventListener('abort', () => resolve(), { once: true })
       w.on('message', (m: PartReply) => {
-        if (settled) return
-        if (m.type === 'progress') {
-          read[k] = m.bytesRead
-          options.onProgress?.(
-            read.reduce((a, b) => a + b, 0),
-            size
-          )
-        } else if (m.type === 'error') fail(new AppError(m.code, m.message))
+        if (m.type === 'progress') progress(k, m.bytesRead)
+        else if (m.type === 'error') reject(new AppError(m.code, m.message))
         else {
           parts[k] = m.part
-          if (--left === 0) {
-            settled = true
-            signal?.removeEventListener('abort', onAbort)
-            resolve(parts as PartIndex[])
-          }
+          give()
         }
       })
-      w.on('error', (e) => fail(new AppError('dump_io', `The dump reader failed: ${e.message}`)))
-      w.on('exit', (code) => {
-        if (parts[k] === null) fail(new AppError('dump_io', `A dump reader thread stopped (exit ${code}).`))
-      })
+      w.on('error', (e) => reject(new AppError('dump_io', `The dump reader failed: ${e.message}`)))
+      w.on('exit', (code) => reject(new AppError('dump_io', `A dump reader thread stopped (exit ${code}).`)))
+      give()
     })
-  })
+  try {
+    // this thread takes part 0 before any worker starts
+    const mine = here()
+    const theirs: Promise<void>[] = []
+    for (let t = 0; t < threads && next < ranges.length; t++) {
+      const w = new Worker(script)
+      workers.push(w)
+      theirs.push(onThread(w))
+    }
+    await Promise.all([mine, ...theirs])
+  } catch (error) {
+    stop.abort()
+    throw error
+  } finally {
+    for (const w of workers) void w.terminate()
+  }
+  if (options.signal?.aborted) throw cancelled()
+  return parts as PartIndex[]
 }

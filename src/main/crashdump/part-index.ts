@@ -56,9 +56,10 @@ export function partTransferList(part: PartIndex): ArrayBuffer[] {
     p.memory,
     p.off,
     p.end,
-    f.tag,
     f.start,
     f.end,
+    f.sections,
+    f.inner,
     f.procsBefore,
     f.pidOff,
     f.pidBytes

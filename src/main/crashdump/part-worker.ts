@@ -1,17 +1,22 @@
 /**
- * Part-worker entry (`out/main/dump-part-worker.js`): indexes one byte range of a dump in part
- * mode and posts it back (typed arrays transferred), with progress after every read.
+ * Part-worker entry (`out/main/dump-part-worker.js`): indexes the byte ranges of a dump it is
+ * sent, one after the other, in part mode, and posts each back (typed arrays transferred), with
+ * progress after every read.
  */
-import { parentPort, workerData } from 'node:worker_threads'
+import { parentPort } from 'node:worker_threads'
 import { AppError } from '../app-error'
 import { indexPart, partTransferList } from './part-index'
 import type { PartReply, PartRequest } from './worker-protocol'
+
+/** The read buffers, reused from one part to the next. */
+const buffers: Buffer[] = []
 
 async function run(port: NonNullable<typeof parentPort>, req: PartRequest): Promise<void> {
   const post = (m: PartReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
   try {
     const part = await indexPart(req.path, req.from, req.to, {
       chunkSize: req.chunkSize,
+      buffers,
       onProgress: (bytesRead) => post({ type: 'progress', bytesRead })
     })
     post({ type: 'done', part }, partTransferList(part))
@@ -23,9 +28,8 @@ async function run(port: NonNullable<typeof parentPort>, req: PartRequest): Prom
         code: 'dump_io',
         message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
       })
-  } finally {
-    port.close()
   }
 }
 
-if (parentPort && workerData) void run(parentPort, workerData as PartRequest)
+const port = parentPort
+if (port) port.on('message', (req: PartRequest) => void run(port, req))

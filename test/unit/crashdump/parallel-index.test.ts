@@ -165,7 +165,13 @@ describe('parts merged equal one pass', () => {
       '=proc:<0.5.0>',
       '=proc_heap:<0.5.0>',
       '=proc_heap:<0.1.0>',
+      'H4:N',
+      '=proc_dictionary:<0.1.0>',
       '=proc_stack:<0.9.9>',
+      '=proc_heap:<0.9.9>',
+      '=proc_messages:<0.5.0>',
+      'H5:N',
+      '=proc_dictionary:<0.5.0>',
       '=atoms',
       'a',
       '=abort:out of memory',
@@ -259,7 +265,9 @@ describe('how many threads', () => {
   it('small dumps are one part (no thread started)', () => {
     expect(partCount(10 << 20, 8)).toBe(1)
     expect(partCount(100 << 20, 8)).toBe(3)
-    expect(partCount(1 << 30, 2)).toBe(2)
+    expect(partCount(40 << 20, 2)).toBe(1)
+    // a few parts per thread, so that a thread done early takes another
+    expect(partCount(1 << 30, 2)).toBe(8)
     expect(partCount(1 << 30, 1)).toBe(1)
   })
 })
