@@ -247,8 +247,14 @@ export const modulesTable: SectionTable<DumpModule> = {
   kind: 'modules',
   ...table<DumpModule>([
     { key: 'name', label: 'Module', width: 'minmax(200px, 2fr)', mono: true, text: (r) => r.name },
-    bytes('currentSize', 'Current code', (r) => r.currentSize, '110px'),
-    bytes('oldSize', 'Old code', (r) => r.oldSize, '110px'),
+    bytes('currentSize', 'Current code', (r) => r.currentSize, '124px'),
+    {
+      ...bytes('oldSize', 'Old code', (r) => r.oldSize, '120px'),
+      // old code is held until the next purge: the module was reloaded while processes ran it
+      text: (r) => (r.oldSize ? `⚠ ${humanBytes(r.oldSize)}` : '—'),
+      title: (r) => (r.oldSize ? `${exactBytes(r.oldSize)} of old code, not purged` : 'No old code'),
+      help: 'Code of the previous version, kept while a process may still run it (until code:purge/1)'
+    },
     {
       key: 'compileInfo',
       label: 'Compile info',
@@ -263,11 +269,19 @@ export const modulesTable: SectionTable<DumpModule> = {
     { key: 'Attributes', value: dash(r.attributes) },
     { key: 'Compile info', value: dash(r.compileInfo) }
   ],
-  note: (s) =>
-    s.kind === 'modules'
-      ? `current code ${humanBytes(s.modules.currentCode)}, old code ${humanBytes(s.modules.oldCode)}`
-      : null,
+  note: (s) => (s.kind === 'modules' ? modulesNote(s.modules) : null),
   defaultSort: { key: 'currentSize', desc: true }
+}
+
+/** The modules' sizes against the dump's `=memory` code figure, and how many hold old code. */
+export function modulesNote(m: SectionOf<'modules'>['modules']): string {
+  const held = m.memoryCode
+    ? `modules hold ${humanBytes(m.modulesBytes)} of ${humanBytes(m.memoryCode)} code memory (${Math.round((m.modulesBytes / m.memoryCode) * 100)} %)`
+    : `modules hold ${humanBytes(m.modulesBytes)}`
+  const old = m.withOldCode
+    ? `${groupDigits(m.withOldCode)} with old code (${humanBytes(m.oldCode)}) not purged`
+    : 'no old code'
+  return `${held} · ${old}`
 }
 
 export const funsTable: SectionTable<DumpFun> = {
@@ -309,8 +323,8 @@ export const atomsTable: SectionTable<AtomRow> = {
   rows: pick('atoms', (s) => s.rows.map((name, index) => ({ index: index + 1, name }))),
   total: totalOf,
   note: (s) =>
-    s.kind === 'atoms' && s.limit
-      ? `limit ${groupDigits(s.limit)} (${((s.total / s.limit) * 100).toFixed(1)} % used)`
+    s.kind === 'atoms' && s.limit && s.count !== null
+      ? `${groupDigits(s.count)} of a limit of ${groupDigits(s.limit)} (${((s.count / s.limit) * 100).toFixed(1)} %)`
       : null
 }
 
