@@ -223,6 +223,10 @@ const SORT_KEYS: Record<string, ProcessSortKey> = {
   heap: 'stackHeapWords'
 }
 
+/** Rows whose '$initial_call' is read ahead of the JSON rows being written. */
+const INITIAL_CALL_BATCH = 4096
+const RAW_MARK = '(raw)'
+
 async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Promise<void> {
   const ws = (await dump.header()).wordSize
   const p = dump.index.procs
@@ -233,29 +237,42 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   const sortBy = by ? SORT_KEYS[by] : undefined
   if (by && !sortBy)
     throw new AppError('invalid_request', `Unknown --by '${by}': use ${Object.keys(SORT_KEYS).join(', ')}.`)
-  let rows: number[] | Int32Array
-  if (sortBy) {
-    rows = await dump.sortedRows(sortBy, sortBy !== 'pid' && sortBy !== 'name')
-  } else rows = Int32Array.from({ length: p.count }, (_, i) => i)
+  const rows = sortBy
+    ? await dump.sortedRows(sortBy, sortBy !== 'pid' && sortBy !== 'name')
+    : Int32Array.from({ length: p.count }, (_, i) => i)
   const n = Math.min(rows.length, limit)
   if (json) {
     const rowJson = processJsonFromColumns(p, ws)
-    await writeJsonArray(io, n, (i) => rowJson(rows[i]))
+    // proc_lib processes show their '$initial_call': read a batch of rows ahead, in file order
+    const make = (r: number): string => rowJson(r, dump.knownInitialCall(r) ?? undefined)
+    await writeJsonArray(io, n, (i) =>
+      i % INITIAL_CALL_BATCH === 0
+        ? dump
+            .resolveInitialCalls(rows.subarray(i, Math.min(n, i + INITIAL_CALL_BATCH)))
+            .then(() => make(rows[i]))
+        : make(rows[i])
+    )
     return
   }
   io.out(
     `${pad('pid', 16)} ${pad('state', 10)} ${pad('memory', 12)} ${pad('msgq', 8)} ${pad('reductions', 12)} ${pad('name / spawned as', 32)} current function`
   )
-  for (let i = 0; i < n; i++) {
-    const r = dump.row(rows[i], ws)
+  let raw = false
+  for (const r of await dump.tableRows(rows.subarray(0, n), ws)) {
     const m = r.memoryBytes ?? r.memoryEstimateBytes
+    const who = r.name ?? (r.initialCallUnread ? `${r.spawnedAs} ${RAW_MARK}` : (r.spawnedAs ?? ''))
+    raw ||= r.name === null && r.initialCallUnread === true
     io.out(
       terminalText(
-        `${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(r.name ?? r.spawnedAs ?? '', 32)} ${r.currentFunction ?? ''}`
+        `${pad(r.pid, 16)} ${pad(r.state ?? '', 10)} ${pad((r.memoryBytes === null ? '~' : '') + fmtBytes(m), 12)} ${pad(String(r.messageQueueLength), 8)} ${pad(String(r.reductions), 12)} ${pad(who, 32)} ${r.currentFunction ?? ''}`
       )
     )
   }
   if (n < p.count) io.out(`(${n} of ${p.count} processes; --limit N or --json for all)`)
+  if (raw)
+    io.out(
+      `${RAW_MARK} proc_lib:init_p/N as written in the dump: the process's '$initial_call' was not read (its data is over 1 MiB, or its dictionary has none); erlscope process DUMP PID shows its dictionary.`
+    )
 }
 
 /** `<0.80.0>`, `0.80.0`, or a registered name as written (`Shop.OrderQueue`) or as dumped. */

@@ -65,6 +65,7 @@ import { explainSlogan } from './sections/slogan'
 import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } from './sections/tables'
 import { parseTimer } from './sections/timer'
 import { decodeText, splitLines } from './text'
+import { initialCallValue, WindowedReader } from './initial-call'
 
 /** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */
 const SECTION_READ_CAP = 64 << 20
@@ -72,6 +73,16 @@ const BINARY_READ_CAP = 1 << 20
 /** proc_lib processes whose '$initial_call' the summary reads from their dictionaries. */
 // 20,000 took 1.27 s of a 20k-process summary against 148 ms for 2,000: the triage page comes first
 const PROC_LIB_RESOLVE_MAX = 5_000
+/** How proc_lib processes are spawned: proc_lib:spawn(Fun) is init_p/3, gen_* and spawn(M, F, A) init_p/5. */
+const PROC_LIB_CALLS = ['proc_lib:init_p/5', 'proc_lib:init_p/3']
+/** A process's data searched for its '$initial_call' in a table row: larger ones show the raw proc_lib call. */
+const INITIAL_CALL_DATA_CAP = 1 << 20
+/** Bytes searched for '$initial_call's for one page of the process table. */
+const INITIAL_CALL_PAGE_BYTES = 64 << 20
+const INITIAL_CALL_WINDOW = 4 << 20
+/** Codes of `initialCallCodes`: not looked for yet; looked for and not found (or not readable). */
+const CALL_UNKNOWN = -2
+const CALL_UNREAD = -1
 /** Other processes whose `Spawned by` line the summary reads to group them by parent. */
 const SPAWNED_BY_READ_MAX = 20_000
 /** Processes whose section layout stays cached (a process being paged, and a few before it). */
@@ -87,6 +98,9 @@ export class DumpFile {
   private binaryIndexLow: Map<number, number> | null = null
   /** Located sections of the last few processes opened (row -> layout). */
   private views = new Map<number, ProcView>()
+  /** Per process row: CALL_UNKNOWN, CALL_UNREAD, or the index of its '$initial_call' in initialCallNames. */
+  private initialCallCodes: Int32Array | null = null
+  private initialCallNames = new Interner()
   private readBytes = 0
 
   private constructor(
@@ -127,6 +141,19 @@ export class DumpFile {
     }
     this.readBytes += got
     return buf.subarray(0, got)
+  }
+
+  /** Fills `buf` from file position `pos` (less at the end of the file); the number of bytes read. */
+  private async readInto(buf: Buffer, pos: number): Promise<number> {
+    if (!this.fh) throw new AppError('not_found', 'This dump is closed.')
+    let got = 0
+    while (got < buf.length) {
+      const { bytesRead } = await this.fh.read(buf, got, buf.length - got, pos + got)
+      if (bytesRead === 0) break
+      got += bytesRead
+    }
+    this.readBytes += got
+    return got
   }
 
   /** Body text of generic section i (decoded latin1/UTF-8). */
@@ -220,6 +247,81 @@ export class DumpFile {
     }
   }
 
+  /**
+   * Reads proc_lib's `'$initial_call'` of those of `rows` that are proc_lib processes and were
+   * not looked at yet: in file order, through one read window, each process's data up to
+   * INITIAL_CALL_DATA_CAP and at most `budgetBytes` in all (rows past it stay unknown).
+   */
+  async resolveInitialCalls(rows: ArrayLike<number>, budgetBytes = Infinity): Promise<void> {
+    const p = this.index.procs
+    const procLib = new Set(PROC_LIB_CALLS.map((c) => p.strings.indexOf(c)).filter((i) => i >= 0))
+    if (procLib.size === 0) return
+    this.initialCallCodes ??= new Int32Array(p.count).fill(CALL_UNKNOWN)
+    const codes = this.initialCallCodes
+    const todo: number[] = []
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]
+      if (codes[r] === CALL_UNKNOWN && procLib.has(p.spawnedAs[r])) todo.push(r)
+    }
+    if (todo.length === 0) return
+    todo.sort((a, b) => p.extraOff[a] - p.extraOff[b])
+    const literals = await this.literals()
+    const window = new WindowedReader((buf, pos) => this.readInto(buf, pos), INITIAL_CALL_WINDOW)
+    const atom: DumpTerm = { kind: 'atom', name: '$initial_call' }
+    // printed once per distinct {M, F, A}: a million gen_servers run a few hundred modules
+    const printed = new Map<string, string | null>()
+    let spent = 0
+    for (const r of todo) {
+      const off = p.extraOff[r]
+      const size = p.extraEnd[r] - off
+      if (Number.isNaN(off) || p.scattered.has(r) || size > INITIAL_CALL_DATA_CAP) {
+        codes[r] = CALL_UNREAD
+        continue
+      }
+      if (spent + size > budgetBytes) break
+      spent += size
+      const value = initialCallValue(await window.bytes(off, off + size), literals, this.base64)
+      const key =
+        value?.kind === 'tuple'
+          ? value.items
+              .map((t) => (t.kind === 'atom' ? `a${t.name}` : t.kind === 'int' ? `i${t.value}` : '?'))
+              .join('\0')
+          : null
+      let call = key === null ? undefined : printed.get(key)
+      if (call === undefined) {
+        call = value && dictionaryInitialCall([{ key: atom, value }])
+        if (key !== null && !key.includes('?')) printed.set(key, call)
+      }
+      codes[r] = call ? this.initialCallNames.code(call) : CALL_UNREAD
+    }
+  }
+
+  /** The `'$initial_call'` of row r if resolveInitialCalls found it. */
+  knownInitialCall(r: number): string | null {
+    const c = this.initialCallCodes?.[r] ?? CALL_UNKNOWN
+    return c >= 0 ? this.initialCallNames.values[c] : null
+  }
+
+  /** row(r) with a proc_lib process's `'$initial_call'` as spawnedAs, when it was resolved. */
+  tableRow(r: number, wordSize: number): DumpProcessRow {
+    const p = this.index.procs
+    const row = this.row(r, wordSize)
+    const raw = p.strings[p.spawnedAs[r]]
+    if (!PROC_LIB_CALLS.includes(raw)) return row
+    const call = this.knownInitialCall(r)
+    if (call) {
+      row.spawnedVia = raw
+      row.spawnedAs = call
+    } else row.initialCallUnread = true
+    return row
+  }
+
+  /** tableRow of each of `rows`, their `'$initial_call'`s read first (within a page's budget). */
+  async tableRows(rows: ArrayLike<number>, wordSize: number): Promise<DumpProcessRow[]> {
+    await this.resolveInitialCalls(rows, INITIAL_CALL_PAGE_BYTES)
+    return Array.from(rows, (r) => this.tableRow(r, wordSize))
+  }
+
   /** Memory of a row in bytes (the estimate when the dump has no Memory: line). */
   private memOf(r: number, wordSize: number): number {
     const p = this.index.procs
@@ -302,9 +404,8 @@ export class DumpFile {
     const states = query.states && query.states.length > 0 ? new Set(query.states) : null
     const inGroup = await this.groupMembership(query.group)
     if (!filter && !states && !inGroup) {
-      const rows: DumpProcessRow[] = []
-      for (let i = offset; i < Math.min(order.length, offset + limit); i++) rows.push(this.row(order[i], ws))
-      return { total: p.count, matched: p.count, offset, rows }
+      const page = order.subarray(Math.min(order.length, offset), Math.min(order.length, offset + limit))
+      return { total: p.count, matched: p.count, offset, rows: await this.tableRows(page, ws) }
     }
     // the rows matching a filter, in order, are kept for the last query: scrolling a filtered
     // table asks for page after page of the same query
@@ -316,7 +417,7 @@ export class DumpFile {
         if (inGroup && !inGroup(r)) continue
         if (states && !states.has(p.strings[p.state[r]])) continue
         if (filter) {
-          const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''}`
+          const raw = `${p.pid[r]} ${p.name[r] ?? ''} ${p.strings[p.spawnedAs[r]] ?? ''} ${p.strings[p.current[r]] ?? ''} ${this.knownInitialCall(r) ?? ''}`
           const hay = raw.toLowerCase()
           // Elixir names match as written too (`Shop.OrderQueue.loop`)
           const shown = hay.includes('elixir.') ? displayCalls(raw).toLowerCase() : ''
@@ -327,9 +428,8 @@ export class DumpFile {
       this.matchCache = { key, rows: Int32Array.from(hits) }
     }
     const hits = this.matchCache.rows
-    const rows: DumpProcessRow[] = []
-    for (let i = offset; i < Math.min(hits.length, offset + limit); i++) rows.push(this.row(hits[i], ws))
-    return { total: p.count, matched: hits.length, offset, rows }
+    const page = hits.subarray(Math.min(hits.length, offset), Math.min(hits.length, offset + limit))
+    return { total: p.count, matched: hits.length, offset, rows: await this.tableRows(page, ws) }
   }
 
   private rowOfPid(pid: string): number {
@@ -528,7 +628,7 @@ export class DumpFile {
     )
     const row = this.row(r, header.wordSize)
     const initial = dictionary ? dictionaryInitialCall(dictionary) : null
-    const spawnedVia = initial && row.spawnedAs === 'proc_lib:init_p/5' ? row.spawnedAs : null
+    const spawnedVia = initial && PROC_LIB_CALLS.includes(row.spawnedAs ?? '') ? row.spawnedAs : null
     if (spawnedVia && initial) row.spawnedAs = initial
     return {
       row,
@@ -1078,8 +1178,8 @@ export class DumpFile {
       processStates: [...states]
         .map(([state, count]) => ({ state, count }))
         .sort((a, b) => b.count - a.count),
-      topByMemory: topMem.map((r) => this.row(r, ws)),
-      topByMailbox: topMbox.map((r) => this.row(r, ws)),
+      topByMemory: await this.tableRows(topMem, ws),
+      topByMailbox: await this.tableRows(topMbox, ws),
       processMemorySum: memSum,
       ports: {
         total: ports.length,

@@ -156,7 +156,18 @@ export interface DumpProcessRow {
   pid: string
   /** Registered name, or null. */
   name: string | null
+  /**
+   * `Spawned as`; for a proc_lib process (gen_server, supervisor ...) its dictionary's
+   * `'$initial_call'` when that was read (see spawnedVia and initialCallUnread).
+   */
   spawnedAs: string | null
+  /** `proc_lib:init_p/5` (or `/3`) when spawnedAs was taken from proc_lib's `'$initial_call'`. */
+  spawnedVia?: string
+  /**
+   * True when spawnedAs is the raw `proc_lib:init_p/5` (or `/3`): the process's `'$initial_call'` was not
+   * read (its data is too large for a table row, or it has none).
+   */
+  initialCallUnread?: boolean
   state: string | null
   messageQueueLength: number
   reductions: number

@@ -101,9 +101,11 @@ describe.runIf(present)('real dumps R10B..OTP 28 against crashdump_viewer', () =
         // erlscope shows Elixir modules and names as users wrote them ('Elixir.Shop' -> Shop)
         const shown = <T extends string | null>(x: T): T =>
           x === null ? x : (displayName(displayCalls(x)) as T)
-        expect(r.spawnedAs, t.pid).toBe(shown(t.init_func))
+        // ... and proc_lib processes by their '$initial_call', keeping the dump's `Spawned as`
+        expect(r.spawnedVia ?? r.spawnedAs, t.pid).toBe(shown(t.init_func))
+        if (r.spawnedVia) expect(r.spawnedVia, t.pid).toMatch(/^proc_lib:init_p\/[35]$/)
         // crashdump_viewer shows the registered name, else the initial call
-        expect(r.name ?? r.spawnedAs, t.pid).toBe(shown(t.name))
+        expect(r.name ?? r.spawnedVia ?? r.spawnedAs, t.pid).toBe(shown(t.name))
         if (hasMemoryLine) expect(r.memoryBytes, t.pid).toBe(t.memory)
         else {
           // before R16B02 crashdump_viewer reports the Stack+heap figure as "memory"
