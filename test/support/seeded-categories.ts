@@ -17,7 +17,9 @@ export const CULPRITS = {
   /** Two RabbitMQ-like queue processes, told apart only by their `process_name`, each owning a table. */
   rabbitQueues: ['orders', 'invoices'],
   /** Creates new atoms in a loop. */
-  atomLeaker: 'erlscope_seed_atomleak'
+  atomLeaker: 'erlscope_seed_atomleak',
+  /** Keeps sending fresh binaries into a socket whose peer never reads: `system` grows with its queue. */
+  tcpGrower: 'erlscope_seed_tcp_grower'
 } as const
 
 export async function seedGrowingEts(node: ErlNode, perTick = 200): Promise<void> {
@@ -120,4 +122,49 @@ export async function seedRabbitQueues(node: ErlNode): Promise<void> {
       end),
       receive {ready, P} -> ok end,
       ok`)
+}
+
+/**
+ * Like seedStuckSocket, but every send is a fresh binary (the driver queue references each one),
+ * so the queue's bytes are new memory: `binary`, and `system` with it, grow in a line at about
+ * `chunk` bytes per `everyMs` until the queue holds `maxQueue` bytes.
+ */
+export async function seedGrowingSendQueue(
+  node: ErlNode,
+  chunk = 32 * 1024,
+  everyMs = 40,
+  maxQueue = 96 * 1024 * 1024
+): Promise<void> {
+  await node.eval(`
+    Self = self(),
+    {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
+    {ok, Port} = inet:port(L),
+    Sink = spawn(fun() -> {ok, _S} = gen_tcp:accept(L), Self ! {accepted, self()}, receive never -> ok end end),
+    ok = gen_tcp:controlling_process(L, Sink),
+    Sender = spawn(fun() ->
+      {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port,
+                                [binary, {active, false}, {sndbuf, 4096},
+                                 {high_watermark, 512 * 1024 * 1024}, {low_watermark, 256 * 1024 * 1024}]),
+      Self ! {connected, self()},
+      Send = fun F(I) ->
+        case erlang:port_info(S, queue_size) of
+          {queue_size, Q} when Q >= ${maxQueue} -> receive never -> ok end;
+          _ -> ok = gen_tcp:send(S, binary:copy(<<(I rem 251)>>, ${chunk})), timer:sleep(${everyMs}), F(I + 1)
+        end
+      end,
+      Send(0)
+    end),
+    receive {accepted, Sink} -> ok end,
+    receive {connected, Sender} -> ok end,
+    register(${CULPRITS.tcpGrower}, Sender),
+    ok`)
+}
+
+/** The port a registered process owns (`erlang:port_info(P, connected)`), as the node prints it. */
+export async function portOwnedBy(node: ErlNode, registered: string): Promise<string> {
+  const out = await node.eval(`
+    Owner = whereis(${registered}),
+    [P | _] = [P || P <- erlang:ports(), erlang:port_info(P, connected) =:= {connected, Owner}],
+    list_to_binary(erlang:port_to_list(P))`)
+  return out.replace(/^<<"|">>$/g, '')
 }

@@ -177,14 +177,21 @@ export async function atomsAndCode(
   return guarded(async () => K.atomsAndCode(v, now()), 'atoms and code')
 }
 
-/** Spawns between the two marks, less the second mark itself. */
+/**
+ * Spawns between the two marks (less the second mark itself), and the exits they imply: every
+ * process alive at the start or spawned since is either alive at the end or gone.
+ */
 function spawnedIn(
-  marks: [PidId, PidId] | null,
+  raw: { marks: [PidId, PidId] | null; before: number; after: number; died: number },
   windowMs: number
-): Pick<ChurnReport, 'spawned' | 'spawnRatePerSec'> {
-  const n = marks ? spawnsBetween(marks[0], marks[1]) : null
+): Pick<ChurnReport, 'spawned' | 'spawnRatePerSec' | 'exited'> {
+  const n = raw.marks ? spawnsBetween(raw.marks[0], raw.marks[1]) : null
   const spawned = n === null ? null : Math.max(0, n - 1)
-  return { spawned, spawnRatePerSec: spawned === null ? null : (spawned * 1000) / windowMs }
+  return {
+    spawned,
+    spawnRatePerSec: spawned === null ? null : (spawned * 1000) / windowMs,
+    exited: spawned === null ? null : Math.max(raw.died, raw.before + spawned - raw.after)
+  }
 }
 
 export async function churn(client: LiveClient, query: ChurnQuery, now = Date.now): Promise<ChurnReport> {
@@ -205,7 +212,7 @@ export async function churn(client: LiveClient, query: ChurnQuery, now = Date.no
     born: raw.born,
     died: raw.died,
     exitRatePerSec: (raw.died * 1000) / windowMs,
-    ...spawnedIn(raw.marks, windowMs),
+    ...spawnedIn(raw, windowMs),
     grouped: raw.grouped,
     byInitialCall: raw.byInitialCall,
     byParent: raw.byParent,

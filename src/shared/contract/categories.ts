@@ -208,6 +208,11 @@ export interface ChurnReport {
    */
   spawned: number | null
   spawnRatePerSec: number | null
+  /**
+   * Every process that exited during the window: alive at its start or spawned in it, and not
+   * alive at its end (count before + spawned − count after); null when `spawned` is.
+   */
+  exited: number | null
   /** Processes grouped by initial call (all of them up to 200,000). */
   grouped: number
   byInitialCall: ChurnGroup[]

@@ -70,6 +70,9 @@ describe('churn on a spawn storm', () => {
     const nodeRate = ((after.spawned - before.spawned) * 1000) / (after.atMs - before.atMs)
     expect(r.spawnRatePerSec ?? 0).toBeGreaterThan(nodeRate * 0.4)
     expect(spawned).toBeGreaterThan(r.born)
+    // what spawned and is not alive at the end exited: far more than the floor of those seen at the start
+    expect(r.exited).toBe(r.processCountBefore + spawned - r.processCountAfter)
+    expect(r.exited ?? 0).toBeGreaterThan(r.died)
     // the spawner is the parent of the newborns
     const spawner = await pidOf(node, STORM.spawner)
     expect(r.byParent[0].key).toContain(STORM.spawner)
