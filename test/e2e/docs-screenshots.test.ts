@@ -166,7 +166,7 @@ describe.skipIf(!process.env.ERLSCOPE_DOCS)(
       await expect.poll(() => first.innerText(), { timeout: 30_000 }).toContain(STORM.initialCall)
       await expect
         .poll(() => page.locator('[data-testid=churn-spawn-rate] .sub').innerText(), { timeout: 30_000 })
-        .toMatch(/over the last minute/)
+        .toMatch(/last minute/)
       await docShots('live-churn')
       await first.click()
       await page.waitForSelector('[data-testid=process-group-filter]')
