@@ -51,7 +51,7 @@ import { parseLoadedModules, parseModule } from './sections/modules'
 import { parseNodeConnection } from './sections/node'
 import { parsePort } from './sections/port'
 import { parseProcFields, parseStack, splitProcExtras } from './sections/proc'
-import { decodeInHeapWindow } from './heap-window'
+import { decodeInHeapWindow, type TrackedLines } from './heap-window'
 import {
   findGroupPositions,
   findHeapLine,
@@ -87,6 +87,8 @@ const CALL_UNREAD = -1
 const SPAWNED_BY_READ_MAX = 20_000
 /** Processes whose section layout stays cached (a process being paged, and a few before it). */
 const PROC_VIEWS = 4
+/** Cons cells counted past the shown part of a list decoded from a heap window. */
+const WINDOW_COUNT_WALK = 100_000
 const TERM_TOO_LARGE: DumpTerm = { kind: 'missing', reason: 'too_large', text: "'#TermTooLarge'" }
 
 export class DumpFile {
@@ -655,7 +657,8 @@ export class DumpFile {
   private async heapDecoder(
     heap: HeapLines,
     heapText: string,
-    localNode: string | null
+    localNode: string | null,
+    countWalkLimit?: number
   ): Promise<HeapDecoder> {
     const binaries = await this.binariesFor(heapText)
     return new HeapDecoder({
@@ -663,7 +666,8 @@ export class DumpFile {
       literals: await this.literals(),
       binary: (a) => binaries.get(a) ?? null,
       base64: this.base64,
-      localNode
+      localNode,
+      countWalkLimit
     })
   }
 
@@ -691,21 +695,55 @@ export class DumpFile {
       return s ? (await this.read(s.off, s.end)).toString('latin1') : null
     }
     const literals = await this.literals()
-    /** Decodes with the heap window that starts at the line of `root` (searched from `from`). */
-    const inWindow = async <T>(root: string, from: number, fn: (dec: HeapDecoder) => T): Promise<T> => {
-      if (!heap || !root) return fn(await this.heapDecoder(new Map(), '', localNode))
-      let start = await findHeapLine(this.readAt, root, from, heap.end)
-      if (start < 0 && from > heap.off) start = await findHeapLine(this.readAt, root, heap.off, heap.end)
-      return decodeInHeapWindow(this.readAt, heap, start < 0 ? heap.off : start, literals, async (lines, t) =>
-        fn(await this.heapDecoder(lines, t, localNode))
-      )
-    }
-    const firstRef = (lines: string[]): string => {
-      for (const l of lines) {
-        const ref = /^H([0-9A-Fa-f]+)/.exec(l)
-        if (ref) return ref[1]
+    /**
+     * Decodes each item (a message line, a dictionary line, a stack line) from a heap window that
+     * starts at its root's line; the next items share that window while it holds them whole (the
+     * VM wrote their terms one after the other), so a page of small terms reads one window.
+     */
+    const eachInWindows = async <T>(
+      items: string[],
+      from: number,
+      fn: (dec: HeapDecoder, item: string) => T
+    ): Promise<T[]> => {
+      const out: T[] = []
+      let win: { lines: TrackedLines; dec: HeapDecoder } | null = null
+      let searchFrom = from
+      for (const item of items) {
+        const root = /^(?:[^:]*:)?H([0-9A-Fa-f]+)/.exec(item)?.[1] ?? ''
+        if (win && (!root || win.lines.has(parseInt(root, 16)))) {
+          win.lines.misses.clear()
+          const v = fn(win.dec, item)
+          if (!win.lines.missed(literals)) {
+            out.push(v)
+            continue
+          }
+        }
+        // a literal (`#{}` in a stack frame, say) is in `=literals`: no heap window to look for
+        if (!heap || !root || literals?.has(parseInt(root, 16))) {
+          out.push(fn(win?.dec ?? (await this.heapDecoder(new Map(), '', localNode)), item))
+          continue
+        }
+        let start = await findHeapLine(this.readAt, root, searchFrom, heap.end)
+        if (start < 0 && searchFrom > heap.off)
+          start = await findHeapLine(this.readAt, root, heap.off, heap.end)
+        // a cut list is counted WINDOW_COUNT_WALK cells far, then its tail shows as too large
+        // (reading the whole heap, it was counted to 2M): the window stays a few MiB
+        const r: { value: { v: T; dec: HeapDecoder }; lines: TrackedLines } = await decodeInHeapWindow(
+          this.readAt,
+          heap,
+          start < 0 ? heap.off : start,
+          literals,
+          async (lines, t) => {
+            const dec = await this.heapDecoder(lines, t, localNode, WINDOW_COUNT_WALK)
+            return { v: fn(dec, item), dec }
+          },
+          { retryFromStart: start < 0 }
+        )
+        win = { lines: r.lines, dec: r.value.dec }
+        out.push(r.value.v)
+        if (start >= 0) searchFrom = start
       }
-      return ''
+      return out
     }
     return {
       has: (tag) => sections.has(tag),
@@ -722,7 +760,7 @@ export class DumpFile {
               break
             }
         }
-        return inWindow(firstRef(lines), searchFrom, (dec) => decodeMessages(dec, lines))
+        return (await eachInWindows(lines, searchFrom, (dec, line) => decodeMessages(dec, [line]))).flat()
       },
       dictionary: async () => {
         if (v.dictionary !== undefined) return v.dictionary
@@ -731,14 +769,17 @@ export class DumpFile {
         const lines = splitLines(body)
         // the dictionary's terms are the last ones the VM writes into the heap
         const tail = heap ? Math.max(heap.off, heap.end - (4 << 20)) : 0
-        return (v.dictionary = await inWindow(firstRef(lines), tail, (dec) => decodeDictionary(dec, lines)))
+        const entries = await eachInWindows(lines, tail, (dec, line) => decodeDictionary(dec, [line]))
+        return (v.dictionary = entries.flat())
       },
       stack: async () => {
         if (v.stack !== undefined) return v.stack
         const body = await text('proc_stack')
         if (body === null) return (v.stack = null)
-        const vars = splitLines(body).map((l) => l.slice(l.indexOf(':') + 1))
-        return (v.stack = await inWindow(firstRef(vars), heap?.off ?? 0, (dec) => parseStack(body, dec)))
+        const frames = await eachInWindows(splitLines(body), heap?.off ?? 0, (dec, line) =>
+          parseStack(line, dec)
+        )
+        return (v.stack = frames.flat())
       }
     }
   }

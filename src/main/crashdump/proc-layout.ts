@@ -60,9 +60,7 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
   let repeated = false
   let tag: string | null = null
   let bodyStart = off
-  let count = 0
-  const lineOffs: number[] = []
-  const groupRoot: string[] = []
+  const ix: LineIndex = { count: 0, offs: [], roots: [] }
   const close = (at: number): void => {
     if (tag === null) return
     if (sections.has(tag)) repeated = true
@@ -71,9 +69,9 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
   const done = (): ProcLayout => ({
     sections,
     repeated,
-    messageCount: count,
-    messageLineOff: Float64Array.from(lineOffs),
-    groupRoot
+    messageCount: ix.count,
+    messageLineOff: Float64Array.from(ix.offs),
+    groupRoot: ix.roots
   })
   let pos = off
   // true when `pos` is inside a line (a line longer than a chunk was skipped in part)
@@ -112,18 +110,19 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
         continue
       }
       if (tag === 'proc_messages') {
-        const nl = buf.indexOf(LF, i)
-        if (nl < 0 && !last) {
-          if (i > 0) break
+        // the message lines up to the next section (or the last whole line of the chunk), counted
+        // byte by byte: a call per line costs more than the scan
+        const header = buf.indexOf('\n=', i)
+        const stop = header >= 0 ? header + 1 : last ? buf.length : buf.lastIndexOf(LF) + 1
+        if (stop <= i) {
           // one message line longer than a chunk (a huge distribution message): count it, skip it
+          indexLines(buf, i, buf.length, pos, ix)
           midLine = true
+          i = buf.length
+          break
         }
-        if (count % MESSAGE_STEP === 0) lineOffs.push(pos + i)
-        const g = Math.floor(count / MESSAGE_STEP)
-        if (groupRoot.length <= g) groupRoot.push('')
-        if (groupRoot[g] === '') groupRoot[g] = leadingRef(buf, i, nl < 0 ? buf.length : nl)
-        count++
-        i = nl < 0 ? buf.length : nl + 1
+        indexLines(buf, i, stop, pos, ix)
+        i = stop
         continue
       }
       // not a message line: jump to the next line that starts a section
@@ -152,6 +151,35 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
   }
   close(Math.min(pos, end))
   return done()
+}
+
+/** The message line index as it is built. */
+interface LineIndex {
+  count: number
+  offs: number[]
+  roots: string[]
+}
+
+/**
+ * Indexes the message lines of buf[start, stop) (at file offset `base`); the last one may lack its
+ * line end. A plain synchronous loop: V8 optimizes it far better than inside an async function.
+ */
+function indexLines(buf: Buffer, start: number, stop: number, base: number, ix: LineIndex): void {
+  let count = ix.count
+  let lineStart = start
+  for (let k = start; k <= stop; k++) {
+    if (k < stop && buf[k] !== LF) continue
+    if (k === stop && lineStart >= stop) break
+    if (count % MESSAGE_STEP === 0) {
+      ix.offs.push(base + lineStart)
+      ix.roots.push('')
+    }
+    const g = ix.roots.length - 1
+    if (ix.roots[g] === '' && buf[lineStart] === 0x48) ix.roots[g] = leadingRef(buf, lineStart, k)
+    count++
+    lineStart = k + 1
+  }
+  ix.count = count
 }
 
 /**

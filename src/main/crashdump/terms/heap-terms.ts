@@ -49,6 +49,8 @@ export interface HeapContext {
   budget?: number
   /** Elements kept per list, tuple or map (default 10 000; the rest is counted in `more`). */
   maxListItems?: number
+  /** Cons cells walked to count what a cut list leaves out (default 2 000 000); past it the tail is `'#TermTooLarge'`. */
+  countWalkLimit?: number
 }
 
 const INCOMPLETE: DumpTerm = { kind: 'missing', reason: 'incomplete_heap', text: "'#CDVIncompleteHeap'" }
@@ -354,7 +356,8 @@ export class HeapDecoder {
   private countCells(cell: string): { count: number; tail: DumpTerm } {
     let count = 0
     let s: string | undefined = cell
-    while (s !== undefined && s[0] === 'l' && count < COUNT_WALK_LIMIT) {
+    const limit = this.ctx.countWalkLimit ?? COUNT_WALK_LIMIT
+    while (s !== undefined && s[0] === 'l' && count < limit) {
       count++
       const bar = headEnd(s)
       if (bar < 0) return { count, tail: INCOMPLETE }
