@@ -153,6 +153,22 @@ describe('erlscope mcp', () => {
     expect(rep.slogan).toContain('rich scenario')
     expect(rep.memoryBytes.total).toBeGreaterThan(0)
     expect(rep.counts.processes).toBeGreaterThan(3000)
+    // the Summary's groups, holders and atoms, as data beside the findings
+    const more = rep as unknown as {
+      atoms: { count: number; limit: number; share: number }
+      initialCalls: { call: string | null; count: number }[]
+      parents: { parent: string | null; count: number }[]
+      binaryHolders: { pid: string; binaryBytes: number }[]
+      groupReads: { dictionaryCap: number }
+      findings: string[]
+    }
+    expect(more.atoms.limit).toBe(1048576)
+    expect(more.atoms.share).toBeCloseTo(more.atoms.count / 1048576, 10)
+    expect(more.initialCalls[0].count).toBeGreaterThanOrEqual(3000)
+    expect(more.parents[0].count).toBeGreaterThanOrEqual(3000)
+    expect(more.binaryHolders.length).toBeGreaterThan(0)
+    expect(more.groupReads.dictionaryCap).toBe(5000)
+    expect(Array.isArray(more.findings)).toBe(true)
     const page = data<{ total: number; rows: { pid: string; name: string | null }[] }>(
       await call(client, 'dump_processes', { path: dump, sortBy: 'messageQueueLength', limit: 3 })
     )
