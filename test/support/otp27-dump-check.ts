@@ -43,10 +43,11 @@ export async function checkOtp27Dump(file: DumpFile, dumpText: string, expectedE
     'int',
     'tuple',
     'string',
-    // OTP 27 writes every off-heap binary, sub-binaries included, as Yc<bin>:<offset>:<size>
+    // OTP 27 writes every off-heap binary, sub-binaries included, as Yc<bin>:<offset>:<size>:
+    // the 8-byte literal and Big whole are refc, Sub (100 bytes at offset 7 of Big) a sub-binary
     'binary/refc',
     'binary/refc',
-    'binary/refc',
+    'binary/sub',
     'map/3',
     'map/40',
     'fun',

@@ -136,3 +136,36 @@ describe('floats', () => {
     expect(formatFloat(Infinity)).toBe('Infinity')
   })
 })
+
+describe('refc and sub-binaries', () => {
+  // a 300-byte refc binary at 0x5617902D4B40, as =binary:5617902D4B40 holds it
+  const big = Buffer.from(Array.from({ length: 300 }, (_, i) => (i + 1) % 251))
+  const withBinary = (lines: string[]): HeapDecoder =>
+    new HeapDecoder({
+      heap: parseHeapLines(lines.join('\n')),
+      binary: (a) => (a === 0x5617902d4b40 ? { size: 300, bytes: big, partial: false } : null),
+      base64: true
+    })
+  const storage = (t: DumpTerm): string => (t.kind === 'binary' ? `${t.storage} ${t.size}` : t.kind)
+
+  it('labels an OTP 27 `Yc<bin>:<offset>:<size>` line a sub-binary when it is a part of the binary', () => {
+    const d = withBinary([
+      '100:Yc5617902D4B40:0:12C',
+      '110:Yc5617902D4B40:7:64',
+      '120:Yc5617902D4B40:0:64',
+      '130:Yc5617902D4B40:C8:64'
+    ])
+    expect(storage(dec(d, 'H100'))).toBe('refc 300')
+    expect(storage(dec(d, 'H110'))).toBe('sub 100')
+    expect(storage(dec(d, 'H120'))).toBe('sub 100')
+    expect(storage(dec(d, 'H130'))).toBe('sub 100')
+    const sub = dec(d, 'H110')
+    expect(sub.kind === 'binary' && Buffer.from(sub.base64, 'base64')).toEqual(big.subarray(7, 107))
+  })
+
+  it('keeps `Ys` lines (OTP 26 and before) sub-binaries of the binary they point to', () => {
+    const d = withBinary(['100:Yc5617902D4B40:0:12C', '110:Ys100:0:12C', '120:Ys100:7:64'])
+    expect(storage(dec(d, 'H110'))).toBe('sub 300')
+    expect(storage(dec(d, 'H120'))).toBe('sub 100')
+  })
+})

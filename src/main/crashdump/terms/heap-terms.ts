@@ -454,7 +454,8 @@ export class HeapDecoder {
       const o = fixOffset(off, target, size, data.size)
       const bytes = data.bytes.subarray(o, o + Math.min(size, BINARY_PREVIEW_BYTES))
       if (bytes.length === 0 && size > 0 && data.partial) return TRUNCATED_BINARY
-      return binaryTerm(bytes, size, kind === 'c' ? 'refc' : 'sub')
+      // OTP 27+ writes sub-binaries as `Yc<bin>:<offset>:<size>` too: a part of the binary is one
+      return binaryTerm(bytes, size, kind === 's' || o !== 0 || size < data.size ? 'sub' : 'refc')
     }
     return unparsable(s)
   }
