@@ -32,6 +32,7 @@ import { displayCalls, displayName } from '../../shared/elixir-names'
 import { printDumpTerm } from '../../shared/dump-term-print'
 import { AppError } from '../app-error'
 import { parseAllocator, summarizeAllocators } from './sections/allocator'
+import { pidRows } from './pid-rows'
 import { memoryAnomalies, procAnomalies } from './sections/anomalies'
 import { parseAtoms } from './sections/atoms'
 import { findSection, sectionsWithTag, type DumpIndex } from './dump-index'
@@ -439,14 +440,7 @@ export class DumpFile {
   }
 
   private rowOfPid(pid: string): number {
-    const p = this.index.procs
-    let map = this.cache.get('pidMap') as Map<string, number> | undefined
-    if (!map) {
-      map = new Map()
-      for (let r = 0; r < p.count; r++) map.set(p.pid[r], r)
-      this.cache.set('pidMap', map)
-    }
-    return map.get(pid.trim()) ?? -1
+    return pidRows(this.index.procs).rowOf(pid.trim())
   }
 
   private async literals(): Promise<HeapLines | undefined> {

@@ -5,6 +5,7 @@
  */
 import type { DumpMemory } from '../../../shared/contract/dump'
 import type { ProcColumns } from '../dump-index'
+import { pidRows } from '../pid-rows'
 
 /** Bytes past 1 PiB, words past 2^47, or a mailbox past 2^40 messages cannot be real. */
 const MAX_BYTES = 2 ** 50
@@ -31,13 +32,7 @@ function plural(n: number, one: string, many: string): string {
 /** Warnings about process fields and `=proc` sections (empty for a dump written by a real VM). */
 export function procAnomalies(p: ProcColumns): string[] {
   const out: string[] = []
-  const seen = new Map<string, number>()
-  const repeated: string[] = []
-  for (let r = 0; r < p.count; r++) {
-    const n = (seen.get(p.pid[r]) ?? 0) + 1
-    seen.set(p.pid[r], n)
-    if (n === 2) repeated.push(p.pid[r])
-  }
+  const { repeated } = pidRows(p)
   if (repeated.length > 0)
     out.push(
       `${plural(repeated.length, 'process has', 'processes have')} more than one =proc section (${examples(repeated)}): a VM writes each process once, so the dump was damaged or edited; the process table lists every section.`
