@@ -214,7 +214,7 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
     expect(await row.innerText()).toContain(HOSTILE_NAME)
     await expect
       .poll(() => page.locator('[data-testid=dump-processes]').innerText(), { timeout: 30_000 })
-      .toMatch(/1 shown · 1 matching/)
+      .toMatch(/Rows 1–1 of 1 matching/)
     await row.click()
 
     const drawer = page.locator('[data-testid=process-drawer]')
