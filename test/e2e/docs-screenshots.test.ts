@@ -1,7 +1,10 @@
-import { copyFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeBrowser, openApp, repoRoot, type AppHarness } from '../support/app-harness'
+import { closeBrowser, dropFile, openApp, repoRoot, type AppHarness } from '../support/app-harness'
+import { writeDump } from '../support/dump-writer'
+import { MEMORY_MAP_ARGS, MEMORY_MAP_SCENARIO } from '../support/memory-map-dump'
 import { startNode, type ErlNode } from '../support/erl-node'
 import { connectThroughDialog } from '../support/connect-dialog'
 import {
@@ -175,5 +178,77 @@ describe.skipIf(!process.env.ERLSCOPE_DOCS)(
         .toBeGreaterThan(3)
       await docShots('live-processes-churn-group')
     })
+  }
+)
+
+/**
+ * The README's and docs/crash-dumps.md's screenshots of a dump's memory map (issue 10, dump side),
+ * from one dump written by a real erl with a culprit for each category (test/support/memory-map-dump.ts):
+ * the Summary's memory panel with its links, the atoms against the +t limit, the modules by size
+ * with old code, the process groups and the Processes table filtered to one. Saved at 1440x900 and
+ * 1024x640 into docs/screenshots/.
+ */
+describe.skipIf(!process.env.ERLSCOPE_DOCS)(
+  'README screenshots: a dump, each category to its culprits',
+  () => {
+    let app: AppHarness
+    let dir: string
+    const docsDir = join(repoRoot, 'docs/screenshots')
+
+    /** docs/screenshots/NAME.png at 1440x900 and NAME-1024x640.png, each scrolled to `shows` when given. */
+    async function docShots(name: string, shows?: string): Promise<void> {
+      mkdirSync(docsDir, { recursive: true })
+      for (const [width, height, suffix] of [
+        [1440, 900, ''],
+        [1024, 640, '-1024x640']
+      ] as const) {
+        await app.page.setViewportSize({ width, height })
+        await app.page.waitForTimeout(300)
+        if (shows) await app.page.locator(shows).evaluate((el) => el.scrollIntoView({ block: 'start' }))
+        copyFileSync(await app.screenshot(`docs-${name}${suffix}`), join(docsDir, `${name}${suffix}.png`))
+      }
+      await app.page.setViewportSize({ width: 1440, height: 900 })
+    }
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'erlscope-docs-dump-'))
+      const dump = await writeDump(dir, 'erl_crash', MEMORY_MAP_SCENARIO, {}, MEMORY_MAP_ARGS)
+      app = await openApp()
+      await app.page.setViewportSize({ width: 1440, height: 900 })
+      await dropFile(app, dump.dump)
+      await app.page.waitForSelector('[data-testid=slogan]')
+    }, 120_000)
+    afterAll(async () => {
+      await app?.close()
+      await closeBrowser()
+      if (dir) rmSync(dir, { recursive: true, force: true })
+    })
+
+    const summary = async (): Promise<void> => {
+      await app.page.click('[data-testid=dump-tabs] [data-tab=summary]')
+      await app.page.waitForSelector('[data-testid=dump-summary] [data-testid=dump-memory]')
+    }
+
+    it('memory map, atoms, modules, process groups and a filtered process table', async () => {
+      const { page } = app
+      await page.hover('[data-testid=dump-summary] [data-target=atoms]')
+      await docShots('dump-memory-map', '[data-testid=dump-summary] [data-testid=memory-panel]')
+      await page.click('[data-testid=dump-summary] [data-target=atoms]')
+      await expect.poll(() => page.locator('[data-testid=atom-limit]').innerText()).toContain('85.0 %')
+      await docShots('dump-atoms')
+      await summary()
+      await page.click('[data-testid=dump-summary] [data-target=modules]')
+      await expect
+        .poll(() => page.locator('[data-section=modules] .row').first().innerText())
+        .toContain('erlscope_reloaded')
+      await docShots('dump-modules')
+      await summary()
+      await docShots('dump-process-groups', '[data-testid=initial-calls]')
+      await page.click('[data-testid=parents] tr[data-parent=erlscope_spawner]')
+      await expect
+        .poll(() => page.locator('[data-testid=dump-processes] .toolbar').innerText())
+        .toMatch(/1,500 matching/)
+      await docShots('dump-processes-group')
+    }, 120_000)
   }
 )

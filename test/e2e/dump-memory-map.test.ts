@@ -4,47 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
 import { writeDump, type Generated } from '../support/dump-writer'
-
-/**
- * A dump from a real erl (+t 20000) with a culprit for each memory category: an ETS table, a
- * process holding refc binaries, a module loaded twice, an atom leak to 85 % of the limit, and
- * 1,500 processes started by one registered parent.
- */
-export const MEMORY_MAP_SCENARIO = `
-  Self = self(),
-  Spawner = spawn(fun() ->
-    register(erlscope_spawner, self()),
-    _ = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 1500)],
-    Self ! {ready, self()},
-    receive never -> ok end
-  end),
-  receive {ready, Spawner} -> ok end,
-  Holder = spawn(fun() ->
-    Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 12)],
-    Self ! {ready, self()},
-    receive never -> Bins end
-  end),
-  register(erlscope_bin_holder, Holder),
-  receive {ready, Holder} -> ok end,
-  Owner = spawn(fun() ->
-    T = ets:new(erlscope_big_cache, [named_table, public, set]),
-    ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 20000)]),
-    Self ! {ready, self()},
-    receive stop -> ok end
-  end),
-  register(erlscope_cache_owner, Owner),
-  receive {ready, Owner} -> ok end,
-  Names = [list_to_atom("f" ++ integer_to_list(I)) || I <- lists:seq(1, 3000)],
-  Fns = [{function, 1, F, 1, [{clause, 1, [{var, 1, 'X'}], [],
-          [{tuple, 1, [{atom, 1, F}, {var, 1, 'X'}]}]}]} || F <- Names],
-  Forms = [{attribute, 1, module, erlscope_reloaded}, {attribute, 1, export, [{F, 1} || F <- Names]} | Fns],
-  {ok, erlscope_reloaded, Bin} = compile:forms(Forms, []),
-  {module, _} = code:load_binary(erlscope_reloaded, "erlscope_reloaded.erl", Bin),
-  {module, _} = code:load_binary(erlscope_reloaded, "erlscope_reloaded.erl", Bin),
-  Start = erlang:system_info(atom_count),
-  [list_to_atom("erlscope_leak_" ++ integer_to_list(I)) || I <- lists:seq(1, 17000 - Start)],
-  erlang:halt("memory map")
-`
+import { MEMORY_MAP_ARGS, MEMORY_MAP_SCENARIO } from '../support/memory-map-dump'
 
 describe('dump memory map: each category to its view, groups to the process table (real erl dump, real Chromium)', () => {
   let app: AppHarness
@@ -53,7 +13,7 @@ describe('dump memory map: each category to its view, groups to the process tabl
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'erlscope-e2e-memory-map-'))
-    dump = await writeDump(dir, 'memory-map', MEMORY_MAP_SCENARIO, {}, ['+t', '20000'])
+    dump = await writeDump(dir, 'memory-map', MEMORY_MAP_SCENARIO, {}, MEMORY_MAP_ARGS)
     app = await openApp()
     await dropFile(app, dump.dump)
     await app.page.waitForSelector('[data-testid=slogan]')
