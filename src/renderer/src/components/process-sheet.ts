@@ -10,6 +10,8 @@ export interface ProcessSheet {
   messageNote?: string
   /** Queue position (1-based) of `messages[0]` when they are one page of a longer queue. */
   messagesStart?: number
+  /** Queue position (1-based) of a message the user asked for: marked and scrolled to. */
+  messagesMark?: number
   dictionary: string[] | null
   stack: string[] | null
   /** Sections the drawer shows below the fields, e.g. links or ETS tables owned. */

@@ -31,7 +31,9 @@ export function dumpProcessSheet(
   messages: DumpProcessDetail['messages'],
   syntax: TermSyntax = 'erlang',
   /** Queue position of `messages[0]` (a page other than the detail's own). */
-  messageOffset = d.messageOffset
+  messageOffset = d.messageOffset,
+  /** The message (1-based) the user jumped to. */
+  messageMark?: number
 ): ProcessSheet {
   const print: Print = (t) => printDumpTerm(t, { maxLength: MAX_TERM, syntax })
   const r = d.row
@@ -104,6 +106,7 @@ export function dumpProcessSheet(
     // the dump drawer says which page is shown above its pager
     messageNote: undefined,
     messagesStart: messageOffset + 1,
+    messagesMark: messageMark,
     dictionary:
       d.dictionary === null ? null : d.dictionary.map((e) => `${print(e.key)} => ${print(e.value)}`),
     stack: d.stack === null ? null : d.stack.map((f) => frameText(f, print))
