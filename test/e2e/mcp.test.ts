@@ -6,6 +6,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomAlive, shortHost, startNode, type ErlNode } from '../support/erl-node'
+import { CULPRITS, seedStuckSocket } from '../support/seeded-categories'
 import { SEEDED, pidOf, seedBigHeap, seedMailbox } from '../support/seeded-node'
 import { RICH, writeDump } from '../support/dump-writer'
 
@@ -14,6 +15,7 @@ import { RICH, writeDump } from '../support/dump-writer'
  * over stdio by the SDK's own client, against real nodes and a dump written by a real erl.
  */
 const BIN = resolve(__dirname, '../../bin/erlscope')
+const MCP_TABLE = 'erlscope_mcp_table'
 
 let n: ErlNode
 let other: ErlNode
@@ -127,6 +129,73 @@ describe('erlscope mcp', () => {
     expect(withMessages.messages[0].text).toContain('job')
     // more than the cap is refused by the schema
     expect((await call(client, 'process', { node: n.name, pid: sink, messages: 5000 })).isError).toBe(true)
+  })
+
+  it('ets_tables and ports rank on the node and name the owner of the seeded table and socket', async () => {
+    await n.eval(`
+      Self = self(),
+      P = spawn(fun() ->
+        T = ets:new(${MCP_TABLE}, [named_table, public, set]),
+        ets:insert(T, [{I, lists:seq(1, 50)} || I <- lists:seq(1, 20000)]),
+        Self ! {ready, self()},
+        receive never -> ok end
+      end),
+      receive {ready, P} -> ok end,
+      register(${MCP_TABLE}_owner, P),
+      ok`)
+    await seedStuckSocket(n, 64 * 1024, 2 * 1024 * 1024)
+    const owner = await pidOf(n, `${MCP_TABLE}_owner`)
+    const sender = await pidOf(n, CULPRITS.tcpSender)
+
+    type EtsAnswer = {
+      node: string
+      by: string
+      tableCount: number
+      tablesBytes: number
+      memoryEtsBytes: number
+      rows: { name: string; owner: { pid: string } | null; size: number; memoryBytes: number }[]
+    }
+    const etsResult = await call(client, 'ets_tables', { node: n.name, by: 'size', limit: 3 })
+    const ets = data<EtsAnswer>(etsResult)
+    expect(ets.node).toBe(n.name)
+    expect(ets.by).toBe('size')
+    expect(ets.rows).toHaveLength(3)
+    expect(ets.rows[0]).toMatchObject({ name: MCP_TABLE, size: 20000, owner: { pid: owner } })
+    expect(ets.tableCount).toBeGreaterThan(3)
+    expect(ets.tablesBytes).toBeGreaterThanOrEqual(ets.rows[0].memoryBytes)
+    expect(ets.memoryEtsBytes).toBeGreaterThan(0)
+    expect(JSON.stringify(etsResult.content)).toContain(`ETS tables on ${n.name} hold`)
+    expect(JSON.stringify(etsResult.content)).toContain('3 shown by size')
+    const growing = data<EtsAnswer>(
+      await call(client, 'ets_tables', { node: n.name, by: 'growth', windowMs: 200, limit: 1 })
+    )
+    expect(growing.by).toBe('growth')
+    expect(growing.rows).toHaveLength(1)
+
+    type PortAnswer = {
+      node: string
+      by: string
+      portCount: number
+      socketCount: number
+      rows: { kind: string; owner: { pid: string } | null; queueBytes: number }[]
+    }
+    let ports = data<PortAnswer>(await call(client, 'ports', { node: n.name, by: 'queue', limit: 2 }))
+    for (let i = 0; ports.rows[0]?.owner?.pid !== sender && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 200))
+      ports = data<PortAnswer>(await call(client, 'ports', { node: n.name, by: 'queue', limit: 2 }))
+    }
+    expect(ports.node).toBe(n.name)
+    expect(ports.by).toBe('queue')
+    expect(ports.rows).toHaveLength(2)
+    expect(ports.rows[0]).toMatchObject({ kind: 'tcp_inet', owner: { pid: sender } })
+    expect(ports.rows[0].queueBytes).toBeGreaterThan(0)
+    expect(ports.portCount).toBeGreaterThan(2)
+    expect(ports.socketCount).toBeGreaterThanOrEqual(0)
+    const byDefault = await call(client, 'ports', { node: n.name })
+    expect(data<PortAnswer>(byDefault).by).toBe('memory')
+    expect(JSON.stringify(byDefault.content)).toMatch(
+      /\d+ ports and \d+ sockets on .*; \d+ shown by memory\./
+    )
   })
 
   it('answers the contract codes for a wrong cookie and an unknown node', async () => {
