@@ -11,7 +11,7 @@ export interface ProcessesSeen {
   takenAt: number
 }
 
-interface SessionViews {
+export interface SessionViews {
   overview?: SystemOverview
   allocators?: AllocatorReport
   processes?: ProcessesSeen
