@@ -16,9 +16,9 @@ import type {
   SchedulerUsageRequest
 } from '../../shared/contract/categories'
 import { AppError } from '../app-error'
-import { LIMITS } from './collectors'
+import { LIMITS, guarded, intIn } from './collectors'
 import * as K from './convert-categories'
-import { ShapeError, atom, bool, isAtom, list, num, text, tuple } from './eval-value'
+import { type EVal, atom, bool, isAtom, list, num, text, tuple } from './eval-value'
 import * as X from './exprs-categories'
 import { atomArg, binArg, type LiveClient } from './live-client'
 import { spawnsBetween, type PidId } from './spawn-counter'
@@ -49,23 +49,6 @@ const ETS_KEYS: readonly EtsSortKey[] = ['memory', 'size', 'growth']
 const PORT_KEYS: readonly PortSortKey[] = ['queue', 'memory', 'input', 'output', 'growth']
 const TABLE_ID = /^(#Ref<[\d.]+>|[^\s]{1,255})$/
 
-async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    if (error instanceof ShapeError)
-      throw new AppError('decode_error', `Unexpected ${what} reply from the node: ${error.message}.`)
-    throw error
-  }
-}
-
-function intIn(v: unknown, lo: number, hi: number, fallback: number, what: string): number {
-  if (v === undefined || v === null) return fallback
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
-    throw new AppError('invalid_request', `${what} must be a whole number from ${lo} to ${hi}.`)
-  return v
-}
-
 function objectOf<T>(v: T, what: string): T {
   if (typeof v !== 'object' || v === null) throw new AppError('invalid_request', `Expected ${what}.`)
   return v
@@ -73,21 +56,52 @@ function objectOf<T>(v: T, what: string): T {
 
 const windowOf = (v: unknown): number => intIn(v, 100, LIMITS.maxWindowMs, LIMITS.defaultWindowMs, 'windowMs')
 
-export async function ets(client: LiveClient, query: EtsQuery, now = Date.now): Promise<EtsPage> {
-  objectOf(query, 'an ETS query')
+/**
+ * One ranked scan (ETS tables, ports): the sort key checked against `keys`, the row limit, and a
+ * growth window only when ranking by growth; `convert` reads the node's reply.
+ */
+async function rankedScan<K extends string, R extends object>(
+  client: LiveClient,
+  query: { sortBy: K; limit?: number; windowMs?: number },
+  scan: {
+    /** As the errors name it: the query ("an ETS query") and its reply ("ETS"). */
+    query: string
+    reply: string
+    keys: readonly K[]
+    expr: string
+    convert: (v: EVal) => R
+  },
+  now: () => number
+): Promise<R & { sortBy: K; takenAt: number; windowMs?: number }> {
+  objectOf(query, scan.query)
   const sortBy = query.sortBy
-  if (!ETS_KEYS.includes(sortBy))
+  if (!scan.keys.includes(sortBy))
     throw new AppError('invalid_request', `Unknown sort key '${String(sortBy)}'.`)
   const limit = intIn(query.limit, 1, CATEGORY_LIMITS.maxRows, CATEGORY_LIMITS.defaultRows, 'limit')
   const windowMs = sortBy === 'growth' ? windowOf(query.windowMs) : 0
   const takenAt = now()
   const v = await client.evaluate(
-    X.ETS,
+    scan.expr,
     { Key: atomArg(sortBy), Limit: limit, WindowMs: windowMs },
     LIMITS.scanTimeoutMs + windowMs
   )
-  const raw = await guarded(async () => K.etsScan(v), 'ETS')
+  const raw = await guarded(async () => scan.convert(v), scan.reply)
   return { sortBy, ...raw, takenAt, ...(sortBy === 'growth' ? { windowMs } : {}) }
+}
+
+export async function ets(client: LiveClient, query: EtsQuery, now = Date.now): Promise<EtsPage> {
+  return rankedScan(
+    client,
+    query,
+    {
+      query: 'an ETS query',
+      reply: 'ETS',
+      keys: ETS_KEYS,
+      expr: X.ETS,
+      convert: K.etsScan
+    },
+    now
+  )
 }
 
 export async function etsContents(client: LiveClient, req: EtsContentsRequest): Promise<EtsContents> {
@@ -117,20 +131,18 @@ export async function etsContents(client: LiveClient, req: EtsContentsRequest): 
 }
 
 export async function ports(client: LiveClient, query: PortQuery, now = Date.now): Promise<PortPage> {
-  objectOf(query, 'a port query')
-  const sortBy = query.sortBy
-  if (!PORT_KEYS.includes(sortBy))
-    throw new AppError('invalid_request', `Unknown sort key '${String(sortBy)}'.`)
-  const limit = intIn(query.limit, 1, CATEGORY_LIMITS.maxRows, CATEGORY_LIMITS.defaultRows, 'limit')
-  const windowMs = sortBy === 'growth' ? windowOf(query.windowMs) : 0
-  const takenAt = now()
-  const v = await client.evaluate(
-    X.PORTS,
-    { Key: atomArg(sortBy), Limit: limit, WindowMs: windowMs },
-    LIMITS.scanTimeoutMs + windowMs
+  return rankedScan(
+    client,
+    query,
+    {
+      query: 'a port query',
+      reply: 'ports',
+      keys: PORT_KEYS,
+      expr: X.PORTS,
+      convert: K.portScan
+    },
+    now
   )
-  const raw = await guarded(async () => K.portScan(v), 'ports')
-  return { sortBy, ...raw, takenAt, ...(sortBy === 'growth' ? { windowMs } : {}) }
 }
 
 export const BIN_LEAK_EXPLAINED =

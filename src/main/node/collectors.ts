@@ -69,7 +69,8 @@ const SORT_KEYS: readonly ProcessSortKey[] = [
 ]
 const PID_TEXT = /^<\d+\.\d+\.\d+>$/
 
-async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
+/** Runs a reply conversion; a reply of the wrong shape becomes a `decode_error` naming `what`. */
+export async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
   try {
     return await run()
   } catch (error) {
@@ -79,7 +80,8 @@ async function guarded<T>(run: () => Promise<T>, what: string): Promise<T> {
   }
 }
 
-function intIn(v: unknown, lo: number, hi: number, fallback: number, what: string): number {
+/** A whole number from `lo` to `hi`, `fallback` when absent, else an `invalid_request`. */
+export function intIn(v: unknown, lo: number, hi: number, fallback: number, what: string): number {
   if (v === undefined || v === null) return fallback
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
     throw new AppError('invalid_request', `${what} must be a whole number from ${lo} to ${hi}.`)

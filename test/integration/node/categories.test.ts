@@ -157,6 +157,50 @@ describe('category views on a seeded node', () => {
     expect(byOutput.rows.find((r) => r.port === top.port)).toBeDefined()
   })
 
+  it('ETS and port queries out of bounds are refused before anything reaches the node', async () => {
+    const refusal = async (p: Promise<unknown>): Promise<{ code: string; message: string }> => {
+      const e = (await p.catch((error: unknown) => error)) as { code: string; message: string }
+      expect(e).toBeInstanceOf(Error)
+      return { code: e.code, message: e.message }
+    }
+    type AnyQuery = Parameters<NodeHandlers['handlers']['node:ets']>[1]
+    const bad = (q: unknown): AnyQuery => q as AnyQuery
+    const ets = (q: unknown): Promise<unknown> => api.handlers['node:ets'](sid, bad(q))
+    const ports = (q: unknown): Promise<unknown> =>
+      api.handlers['node:ports'](
+        sid,
+        bad(q) as unknown as Parameters<NodeHandlers['handlers']['node:ports']>[1]
+      )
+    expect(await refusal(ets(null))).toEqual({ code: 'invalid_request', message: 'Expected an ETS query.' })
+    expect(await refusal(ports(7))).toEqual({ code: 'invalid_request', message: 'Expected a port query.' })
+    expect(await refusal(ets({ sortBy: 'queue' }))).toEqual({
+      code: 'invalid_request',
+      message: "Unknown sort key 'queue'."
+    })
+    expect(await refusal(ports({ sortBy: 'size' }))).toEqual({
+      code: 'invalid_request',
+      message: "Unknown sort key 'size'."
+    })
+    for (const limit of [0, 501, 2.5, '5'])
+      expect(await refusal(ports({ sortBy: 'queue', limit }))).toEqual({
+        code: 'invalid_request',
+        message: 'limit must be a whole number from 1 to 500.'
+      })
+    expect((await refusal(ets({ sortBy: 'growth', windowMs: 99 }))).message).toMatch(
+      /^windowMs must be a whole number from 100 to \d+\.$/
+    )
+    // the window is checked only when ranking by growth, and left out of the page otherwise
+    const plain = await api.handlers['node:ets'](sid, bad({ sortBy: 'size', windowMs: 99 }))
+    expect(plain.sortBy).toBe('size')
+    expect(plain.windowMs).toBeUndefined()
+    expect(plain.rows.length).toBe(Math.min(50, plain.tableCount))
+    const before = Date.now()
+    const grown = await api.handlers['node:ets'](sid, { sortBy: 'growth', limit: 3, windowMs: 200 })
+    expect(grown).toMatchObject({ sortBy: 'growth', windowMs: 200 })
+    expect(grown.takenAt).toBeGreaterThanOrEqual(before)
+    expect(grown.rows.length).toBe(3)
+  })
+
   it('the binary-leak check refuses without consent, then ranks the process GC frees first', async () => {
     await expect(api.handlers['node:bin-leak'](sid, { confirm: false })).rejects.toThrow(
       /garbage-collects every process/
