@@ -61,6 +61,86 @@ function detailJson(d: ProcessDetail): Record<string, unknown> {
   }
 }
 
+/** A ranked query as the node handlers take it. */
+interface RankedQuery<K extends string> {
+  sortBy: K
+  limit: number
+  windowMs?: number
+}
+
+/** A category tool that ranks rows on the node by one of `keys`, optionally over a growth window. */
+interface RankedTool<K extends string, P extends { rows: unknown[] }> {
+  name: string
+  title: string
+  description: string
+  keys: readonly [K, ...K[]]
+  defaultBy: K
+  read: (s: McpServices, sessionId: string, query: RankedQuery<K>) => Promise<P>
+  summary: (page: P, node: string, by: K) => string
+  /** The page's own fields in the answer, besides node, by and rows. */
+  fields: (page: P) => Record<string, unknown>
+}
+
+function rankedTool<K extends string, P extends { rows: unknown[] }>(
+  t: RankedTool<K, P>
+): (server: McpServer, s: McpServices) => void {
+  return (server, s) =>
+    server.registerTool(
+      t.name,
+      {
+        title: t.title,
+        description: t.description,
+        inputSchema: {
+          node: NODE,
+          by: z.enum(t.keys).default(t.defaultBy),
+          limit: z.number().int().min(1).max(100).default(20),
+          windowMs: z.number().int().min(100).max(60_000).optional()
+        },
+        annotations: READ_ONLY
+      },
+      ({ node, by, limit, windowMs }) =>
+        answer(async () => {
+          const info = await s.session(node)
+          const page = await t.read(s, info.sessionId, {
+            sortBy: by,
+            limit,
+            ...(windowMs !== undefined ? { windowMs } : {})
+          })
+          return ok(t.summary(page, info.node, by), {
+            node: info.node,
+            by,
+            ...t.fields(page),
+            rows: page.rows
+          })
+        })
+    )
+}
+
+const RANKED_TOOLS = [
+  rankedTool({
+    name: 'ets_tables',
+    title: 'ETS tables',
+    description: 'The largest ETS tables of a live node (by memory, objects, or growth over a window).',
+    keys: ['memory', 'size', 'growth'],
+    defaultBy: 'memory',
+    read: (s, id, q) => s.handlers['node:ets'](id, q),
+    summary: (p, node, by) =>
+      `${p.tableCount} ETS tables on ${node} hold ${humanBytes(p.tablesBytes)}; ${p.rows.length} shown by ${by}.`,
+    fields: (p) => ({ tableCount: p.tableCount, tablesBytes: p.tablesBytes, memoryEtsBytes: p.memoryEts })
+  }),
+  rankedTool({
+    name: 'ports',
+    title: 'Ports',
+    description: 'Ports and sockets of a live node (by driver queue, memory, bytes in/out, or queue growth).',
+    keys: ['queue', 'memory', 'input', 'output', 'growth'],
+    defaultBy: 'memory',
+    read: (s, id, q) => s.handlers['node:ports'](id, q),
+    summary: (p, node, by) =>
+      `${p.portCount} ports and ${p.socketCount} sockets on ${node}; ${p.rows.length} shown by ${by}.`,
+    fields: (p) => ({ portCount: p.portCount, socketCount: p.socketCount })
+  })
+]
+
 export function registerLiveTools(server: McpServer, s: McpServices): void {
   server.registerTool(
     'list_nodes',
@@ -299,75 +379,7 @@ export function registerLiveTools(server: McpServer, s: McpServices): void {
       })
   )
 
-  server.registerTool(
-    'ets_tables',
-    {
-      title: 'ETS tables',
-      description: 'The largest ETS tables of a live node (by memory, objects, or growth over a window).',
-      inputSchema: {
-        node: NODE,
-        by: z.enum(['memory', 'size', 'growth']).default('memory'),
-        limit: z.number().int().min(1).max(100).default(20),
-        windowMs: z.number().int().min(100).max(60_000).optional()
-      },
-      annotations: READ_ONLY
-    },
-    ({ node, by, limit, windowMs }) =>
-      answer(async () => {
-        const info = await s.session(node)
-        const p = await s.handlers['node:ets'](info.sessionId, {
-          sortBy: by,
-          limit,
-          ...(windowMs !== undefined ? { windowMs } : {})
-        })
-        return ok(
-          `${p.tableCount} ETS tables on ${info.node} hold ${humanBytes(p.tablesBytes)}; ${p.rows.length} shown by ${by}.`,
-          {
-            node: info.node,
-            by,
-            tableCount: p.tableCount,
-            tablesBytes: p.tablesBytes,
-            memoryEtsBytes: p.memoryEts,
-            rows: p.rows
-          }
-        )
-      })
-  )
-
-  server.registerTool(
-    'ports',
-    {
-      title: 'Ports',
-      description:
-        'Ports and sockets of a live node (by driver queue, memory, bytes in/out, or queue growth).',
-      inputSchema: {
-        node: NODE,
-        by: z.enum(['queue', 'memory', 'input', 'output', 'growth']).default('memory'),
-        limit: z.number().int().min(1).max(100).default(20),
-        windowMs: z.number().int().min(100).max(60_000).optional()
-      },
-      annotations: READ_ONLY
-    },
-    ({ node, by, limit, windowMs }) =>
-      answer(async () => {
-        const info = await s.session(node)
-        const p = await s.handlers['node:ports'](info.sessionId, {
-          sortBy: by,
-          limit,
-          ...(windowMs !== undefined ? { windowMs } : {})
-        })
-        return ok(
-          `${p.portCount} ports and ${p.socketCount} sockets on ${info.node}; ${p.rows.length} shown by ${by}.`,
-          {
-            node: info.node,
-            by,
-            portCount: p.portCount,
-            socketCount: p.socketCount,
-            rows: p.rows
-          }
-        )
-      })
-  )
+  for (const register of RANKED_TOOLS) register(server, s)
 
   server.registerTool(
     'cluster_overview',
