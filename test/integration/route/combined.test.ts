@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shortHost } from '../../support/erl-node'
 import { runCli } from '../../support/cli-runner'
+import { sshFlags, tlsFlags } from '../../support/route-cli'
 import { startTlsNode, type RouteNode } from '../../support/route-nodes'
 import { makeSshKey, startSshServer, type SshServer } from '../../support/ssh-server'
 import { makeTlsCerts, type TlsCerts } from '../../support/tls-certs'
@@ -40,19 +41,8 @@ describe('routes combine', () => {
       'list_to_integer(os:getpid())',
       '--cookie',
       tlsNode.cookie,
-      '--ssh',
-      `root@${sshd.host}:${sshd.port}`,
-      '--ssh-key',
-      keyFile,
-      '--ssh-known-hosts',
-      knownHosts,
-      '--tls',
-      '--tls-ca',
-      certs.caCert,
-      '--tls-cert',
-      certs.clientCert,
-      '--tls-key',
-      certs.clientKey
+      ...sshFlags([sshd], keyFile, knownHosts),
+      ...tlsFlags(certs.caCert, certs)
     ])
     expect(r.err).toBe('')
     expect(r.out.trim()).toBe(String(tlsNode.process.pid))

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../support/cli-runner'
+import { expectRefused } from '../../support/route-cli'
 import { startIpv6Node, startNodeWithoutEpmd, type RouteNode } from '../../support/route-nodes'
 import { epmdNames } from '../../support/erl-node'
 
@@ -19,8 +20,7 @@ describe('a node without EPMD (-start_epmd false -erl_epmd_port N)', () => {
   it('is not in EPMD, so the name alone fails with the names EPMD has', async () => {
     expect(epmdNames()).not.toContain(bare.alive)
     const r = await runCli(pid(bare))
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('node_not_found')
+    expectRefused(r, 'node_not_found')
   })
 
   it('is reached with --dist-port, EPMD skipped', async () => {

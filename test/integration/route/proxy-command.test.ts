@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { MEMORY_KEYS } from '../../../src/main/cli/node-commands'
 import { epmdNames, startNode, type ErlNode } from '../../support/erl-node'
 import { runCli } from '../../support/cli-runner'
+import { expectRefused } from '../../support/route-cli'
 
 let node: ErlNode
 beforeAll(async () => {
@@ -71,15 +72,11 @@ describe('proxy command route (socat - TCP:%h:%p)', () => {
       '--proxy-command',
       'echo tunnel-down-%h-%p >&2; exit 3'
     ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('epmd_unreachable')
-    expect(r.err).toContain(`tunnel-down-${node.host}-4369`)
-    expect(r.err).toContain('exited with code 3')
+    expectRefused(r, 'epmd_unreachable', `tunnel-down-${node.host}-4369`, 'exited with code 3')
   })
 
   it('refuses --ssh together with --proxy-command', async () => {
     const r = await runCli(['memory', node.name, '--ssh', 'bastion', '--proxy-command', 'socat - TCP:%h:%p'])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('invalid_request')
+    expectRefused(r, 'invalid_request')
   })
 })

@@ -4,8 +4,10 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connectNode } from '../../../src/main/erldist/client'
 import { AppError } from '../../../src/main/app-error'
+import type { RouteAsker } from '../../../src/main/route/asker'
 import { epmdNames, startNode, type ErlNode } from '../../support/erl-node'
 import { runCli } from '../../support/cli-runner'
+import { expectRefused, sshFlags } from '../../support/route-cli'
 import { makeSshKey, startSshServer, type SshKeyPair, type SshServer } from '../../support/ssh-server'
 
 let dir: string
@@ -51,7 +53,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-const hop = (s: SshServer): string => `root@${s.host}:${s.port}`
+/** `erlscope memory NODE --cookie C FLAGS` against the test node. */
+const memory = (...flags: string[]): ReturnType<typeof runCli> =>
+  runCli(['memory', node.name, '--cookie', node.cookie, ...flags])
 
 describe('SSH route (a real sshd on 127.0.0.1)', () => {
   it('one hop: EPMD and the distribution link are channels from the hop', async () => {
@@ -61,12 +65,7 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
       'list_to_integer(os:getpid())',
       '--cookie',
       node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      knownHosts
+      ...sshFlags([jump], key.privatePath, knownHosts)
     ])
     expect(r.err).toBe('')
     expect(r.out.trim()).toBe(String(node.process.pid))
@@ -83,14 +82,7 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
       '--json',
       '--cookie',
       node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh',
-      hop(inner),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      knownHosts
+      ...sshFlags([jump, inner], key.privatePath, knownHosts)
     ])
     expect(r.err).toBe('')
     expect(Object.keys(JSON.parse(r.out) as object)).toContain('binary')
@@ -104,12 +96,7 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
       '--host',
       node.host,
       '--json',
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      knownHosts
+      ...sshFlags([jump], key.privatePath, knownHosts)
     ])
     expect(r.code).toBe(0)
     expect((JSON.parse(r.out) as Array<{ name: string }>).map((x) => x.name)).toContain(node.alive)
@@ -134,18 +121,7 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
       ].join('\n')
     )
     const before = forwarded(inner).length
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      'app-host',
-      '--ssh-config',
-      config,
-      '--ssh-known-hosts',
-      knownHosts
-    ])
+    const r = await memory('--ssh', 'app-host', '--ssh-config', config, '--ssh-known-hosts', knownHosts)
     expect(r.err).toBe('')
     expect(r.out).toContain(`Memory of ${node.name}`)
     expect(forwarded(inner).slice(before)).toContain(`${node.host}:4369`)
@@ -154,41 +130,15 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
   it('refuses an unknown host key without --ssh-accept-new, showing its fingerprint', async () => {
     const empty = join(dir, 'known_hosts_empty')
     writeFileSync(empty, '')
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      empty
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('host_key_unknown')
-    expect(r.err).toContain(jump.fingerprint)
-    expect(r.err).toContain('--ssh-accept-new')
+    const r = await memory(...sshFlags([jump], key.privatePath, empty))
+    expectRefused(r, 'host_key_unknown', jump.fingerprint, '--ssh-accept-new')
     expect(readFileSync(empty, 'utf8')).toBe('')
   })
 
   it('with --ssh-accept-new records the new key in known_hosts and connects', async () => {
     const fresh = join(dir, 'known_hosts_fresh')
     writeFileSync(fresh, '')
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      fresh,
-      '--ssh-accept-new'
-    ])
+    const r = await memory(...sshFlags([jump], key.privatePath, fresh), '--ssh-accept-new')
     expect(r.err).toBe('')
     expect(readFileSync(fresh, 'utf8').trim()).toBe(jump.knownHostsLine)
   })
@@ -197,60 +147,18 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
     const lying = join(dir, 'known_hosts_changed')
     const otherKey = inner.knownHostsLine.split(' ').slice(1).join(' ')
     writeFileSync(lying, `[${jump.host}]:${jump.port} ${otherKey}\n`)
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      lying,
-      '--ssh-accept-new'
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('host_key_changed')
-    expect(r.err).toContain('CHANGED')
-    expect(r.err).toContain(jump.fingerprint)
-    expect(r.err).toContain(inner.fingerprint)
+    const r = await memory(...sshFlags([jump], key.privatePath, lying), '--ssh-accept-new')
+    expectRefused(r, 'host_key_changed', 'CHANGED', jump.fingerprint, inner.fingerprint)
   })
 
   it('says which SSH host could not be reached', async () => {
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      'root@127.0.0.1:1',
-      '--ssh-key',
-      key.privatePath,
-      '--ssh-known-hosts',
-      knownHosts
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('route_failed')
-    expect(r.err).toContain('127.0.0.1:1: ECONNREFUSED')
+    const r = await memory(...sshFlags(['root@127.0.0.1:1'], key.privatePath, knownHosts))
+    expectRefused(r, 'route_failed', '127.0.0.1:1: ECONNREFUSED')
   })
 
   it('says which keys the server refused', async () => {
-    const r = await runCli([
-      'memory',
-      node.name,
-      '--cookie',
-      node.cookie,
-      '--ssh',
-      hop(jump),
-      '--ssh-key',
-      stranger.privatePath,
-      '--ssh-known-hosts',
-      knownHosts
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('ssh_auth_failed')
-    expect(r.err).toContain(stranger.privatePath)
+    const r = await memory(...sshFlags([jump], stranger.privatePath, knownHosts))
+    expectRefused(r, 'ssh_auth_failed', stranger.privatePath)
   })
 
   it('asks for the passphrase of an encrypted key, and skips the key when none is given', async () => {
@@ -262,29 +170,22 @@ describe('SSH route (a real sshd on 127.0.0.1)', () => {
         knownHostsFile: knownHosts
       }
     }
-    const client = await connectNode({
-      node: node.name,
-      cookie: node.cookie,
-      route,
-      routeEnv: { env: {}, home: dir },
-      asker: {
-        hostKey: async () => false,
-        passphrase: async (q) => {
-          asked.push(q.keyFile)
-          return q.retry ? null : 'correct horse'
-        }
-      }
+    const connect = (passphrase: RouteAsker['passphrase']): ReturnType<typeof connectNode> =>
+      connectNode({
+        node: node.name,
+        cookie: node.cookie,
+        route,
+        routeEnv: { env: {}, home: dir },
+        asker: { hostKey: async () => false, passphrase }
+      })
+    const client = await connect(async (q) => {
+      asked.push(q.keyFile)
+      return q.retry ? null : 'correct horse'
     })
     expect(client.peerName).toBe(node.name)
     client.close()
     expect(asked).toEqual([locked.privatePath])
-    const refused = await connectNode({
-      node: node.name,
-      cookie: node.cookie,
-      route,
-      routeEnv: { env: {}, home: dir },
-      asker: { hostKey: async () => false, passphrase: async () => null }
-    }).catch((e: unknown) => e)
+    const refused = await connect(async () => null).catch((e: unknown) => e)
     expect(refused).toBeInstanceOf(AppError)
     expect((refused as AppError).code).toBe('ssh_auth_failed')
   })

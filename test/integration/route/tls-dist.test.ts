@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { shortHost } from '../../support/erl-node'
 import { runCli } from '../../support/cli-runner'
+import { expectRefused, tlsFlags } from '../../support/route-cli'
 import { startTlsNode, type RouteNode } from '../../support/route-nodes'
 import { makeTlsCerts, type TlsCerts } from '../../support/tls-certs'
 
@@ -27,81 +28,38 @@ const base = (): string[] => ['eval', node.name, 'list_to_integer(os:getpid())',
 
 describe('TLS distribution (-proto_dist inet_tls, verify_peer + fail_if_no_peer_cert)', () => {
   it('connects with a client certificate from the node’s CA', async () => {
-    const r = await runCli([
-      ...base(),
-      '--tls',
-      '--tls-ca',
-      certs.caCert,
-      '--tls-cert',
-      certs.clientCert,
-      '--tls-key',
-      certs.clientKey
-    ])
+    const r = await runCli([...base(), ...tlsFlags(certs.caCert, certs)])
     expect(r.err).toBe('')
     expect(r.out.trim()).toBe(String(node.process.pid))
   })
 
   it('without a client certificate: a clear error', async () => {
-    const r = await runCli([...base(), '--tls', '--tls-ca', certs.caCert])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('tls_failed')
-    expect(r.err).toMatch(/client certificate/)
+    const r = await runCli([...base(), ...tlsFlags(certs.caCert)])
+    expectRefused(r, 'tls_failed', /client certificate/)
   })
 
   it('with a CA that did not sign the node’s certificate: a clear error', async () => {
-    const r = await runCli([
-      ...base(),
-      '--tls',
-      '--tls-ca',
-      otherCa.caCert,
-      '--tls-cert',
-      certs.clientCert,
-      '--tls-key',
-      certs.clientKey
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('tls_failed')
-    expect(r.err).toContain('not signed by the CA you gave')
+    const r = await runCli([...base(), ...tlsFlags(otherCa.caCert, certs)])
+    expectRefused(r, 'tls_failed', 'not signed by the CA you gave')
   })
 
   it('with a client certificate the node does not trust: a clear error', async () => {
-    const r = await runCli([
-      ...base(),
-      '--tls',
-      '--tls-ca',
-      certs.caCert,
-      '--tls-cert',
-      otherCa.clientCert,
-      '--tls-key',
-      otherCa.clientKey
-    ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('tls_failed')
-    expect(r.err).toContain('does not trust our client certificate')
+    const r = await runCli([...base(), ...tlsFlags(certs.caCert, otherCa)])
+    expectRefused(r, 'tls_failed', 'does not trust our client certificate')
   })
 
   it('checks the server name against the certificate', async () => {
     const r = await runCli([
       ...base(),
-      '--tls',
-      '--tls-ca',
-      certs.caCert,
-      '--tls-cert',
-      certs.clientCert,
-      '--tls-key',
-      certs.clientKey,
+      ...tlsFlags(certs.caCert, certs),
       '--tls-server-name',
       'db.example.com'
     ])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('tls_failed')
-    expect(r.err).toContain('db.example.com')
+    expectRefused(r, 'tls_failed', 'db.example.com')
   })
 
   it('plain TCP to a TLS node fails instead of hanging', async () => {
     const r = await runCli([...base(), '--timeout', '8000'])
-    expect(r.code).toBe(1)
-    expect(r.errorCode).toBe('name_style_mismatch')
-    expect(r.err).toContain('TLS distribution')
+    expectRefused(r, 'name_style_mismatch', 'TLS distribution')
   })
 })
