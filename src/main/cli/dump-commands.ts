@@ -1,6 +1,11 @@
 import { Readable } from 'node:stream'
 import { memoryCategories } from '../../shared/contract/node'
-import type { DumpProcessRow, DumpSummary, ProcessSortKey } from '../../shared/contract/dump'
+import type {
+  DumpProcessDetail,
+  DumpProcessRow,
+  DumpSummary,
+  ProcessSortKey
+} from '../../shared/contract/dump'
 import { AppError } from '../app-error'
 import { atomsJson } from '../crashdump/atoms-json'
 import { DumpFile, fmtBytes } from '../crashdump/dump-file'
@@ -9,11 +14,11 @@ import { openDump, openDumpStream } from '../crashdump/open-dump'
 import { terminalText } from './terminal-text'
 import { displayName } from '../../shared/elixir-names'
 import type { TermSyntax } from '../../shared/dump-term-print'
-import { dumpProcessView } from './dump-process-view'
+import { dumpMessageText, dumpProcessView } from './dump-process-view'
 import { processDetailJson, processDetailText } from './process-detail'
 import { flagString, type CliCommand, type CliIo, type ParsedArgs } from './command'
 import { JSON_FLAG, type FlagSpec } from './flags'
-import { writeJsonArray } from './json-stream'
+import { JSON_CHUNK_CHARS, outputWriter, writeJsonArray } from './json-stream'
 import { processJsonFromColumns } from './process-json'
 
 function stdinStream(io: CliIo): Readable {
@@ -306,6 +311,12 @@ async function writeProcess(dump: DumpFile, args: ParsedArgs, io: CliIo): Promis
   if (!Number.isInteger(limit) || limit < 0)
     throw new AppError('invalid_request', `--messages takes a count (0 or more); not '${want}'.`)
   const detail = await dump.process(pid, { messageLimit: Math.min(limit, MESSAGE_PAGE) })
+  const syntax = (flagString(args, 'syntax') ?? 'erlang') as TermSyntax
+  const wordSize = (await dump.header()).wordSize
+  if (json) {
+    await writeProcessJson(dump, pid, detail, limit, { source: dump.path, wordSize, syntax }, io)
+    return
+  }
   const messages = detail.messages.slice(0, limit)
   while (messages.length < Math.min(limit, detail.messagesTotal)) {
     const page = await dump.process(pid, {
@@ -315,13 +326,46 @@ async function writeProcess(dump: DumpFile, args: ParsedArgs, io: CliIo): Promis
     if (page.messages.length === 0) break
     messages.push(...page.messages)
   }
-  const view = dumpProcessView(detail, {
-    source: dump.path,
-    wordSize: (await dump.header()).wordSize,
-    syntax: (flagString(args, 'syntax') ?? 'erlang') as TermSyntax,
-    messages
-  })
-  io.out(json ? JSON.stringify(processDetailJson(view), null, 2) : processDetailText(view))
+  const view = dumpProcessView(detail, { source: dump.path, wordSize, syntax, messages })
+  io.out(processDetailText(view))
+}
+
+/** Where the messages go in the detail's JSON text (JSON.stringify with an indent of 2). */
+const MESSAGES_SLOT = '\n  "messages": []'
+
+/**
+ * `process DUMP PID --json`: the detail's JSON with its messages written page by page as they are
+ * decoded (`--messages 2500000` never holds the queue); the same text as JSON.stringify(detail, null, 2).
+ */
+async function writeProcessJson(
+  dump: DumpFile,
+  pid: string,
+  detail: DumpProcessDetail,
+  limit: number,
+  o: { source: string; wordSize: number; syntax: TermSyntax },
+  io: CliIo
+): Promise<void> {
+  const write = outputWriter(io)
+  const whole = JSON.stringify(processDetailJson(dumpProcessView(detail, { ...o, messages: [] })), null, 2)
+  const at = whole.indexOf(MESSAGES_SLOT)
+  const want = Math.min(limit, detail.messagesTotal)
+  let chunk = `${whole.slice(0, at)}\n  "messages": [`
+  let n = 0
+  let page = detail.messages.slice(0, want)
+  while (page.length > 0) {
+    for (const m of page) {
+      chunk += `${n === 0 ? '' : ','}\n    ${JSON.stringify(dumpMessageText(m, o.syntax))}`
+      n++
+      if (chunk.length >= JSON_CHUNK_CHARS) {
+        await write(chunk)
+        chunk = ''
+      }
+    }
+    if (n >= want) break
+    page = (await dump.process(pid, { messageOffset: n, messageLimit: Math.min(MESSAGE_PAGE, want - n) }))
+      .messages
+  }
+  await write(`${chunk}${n === 0 ? ']' : '\n  ]'}${whole.slice(at + MESSAGES_SLOT.length)}\n`)
 }
 
 const NO_CACHE_FLAG: FlagSpec = { name: 'no-cache', help: 'read the dump again instead of its cached index' }

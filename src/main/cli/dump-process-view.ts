@@ -22,6 +22,12 @@ function frameLine(f: StackFrame, print: (t: DumpTerm) => string): string {
   return `${f.kind === 'catch' ? 'catch ' : 'return'} ${f.text ?? f.label}`
 }
 
+/** One message as the detail prints it (folded at TERM_FOLD, with its seq_trace token). */
+export function dumpMessageText(m: DumpProcessDetail['messages'][number], syntax: TermSyntax): string {
+  const print = (t: DumpTerm): string => printDumpTerm(t, { maxLength: TERM_FOLD, syntax })
+  return m.seqTraceToken ? `${print(m.term)}   % seq_trace ${print(m.seqTraceToken)}` : print(m.term)
+}
+
 export function dumpProcessView(d: DumpProcessDetail, o: DumpProcessViewOptions): ProcessDetailView {
   const print = (t: DumpTerm): string => printDumpTerm(t, { maxLength: TERM_FOLD, syntax: o.syntax })
   const r = d.row
@@ -80,9 +86,7 @@ export function dumpProcessView(d: DumpProcessDetail, o: DumpProcessViewOptions)
         items: d.timers.map((t) => `${t.message ?? '?'} in ${t.timeLeftMs ?? '?'} ms`)
       }
     ],
-    messages: o.messages.map((m) =>
-      m.seqTraceToken ? `${print(m.term)}   % seq_trace ${print(m.seqTraceToken)}` : print(m.term)
-    ),
+    messages: o.messages.map((m) => dumpMessageText(m, o.syntax)),
     messagesOffset: 0,
     messagesTotal: d.messagesTotal,
     dictionary:

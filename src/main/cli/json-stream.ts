@@ -14,6 +14,17 @@ export const jsonString = (s: string | null): string =>
 export const jsonNumber = (n: number | null): string =>
   n !== null && Number.isFinite(n) ? String(n) : 'null'
 
+/** Writes text as it is, resolving when the output can take more (`io.write`; else `io.out`). */
+export function outputWriter(io: CliIo): (text: string) => Promise<void> {
+  const direct = io.write
+  return direct
+    ? (text) => direct.call(io, text)
+    : (text) => {
+        io.out(text)
+        return Promise.resolve()
+      }
+}
+
 /**
  * Writes a JSON array of `count` rows (`[`, one row a line, `]`), row i's text being `rowJson(i)`,
  * in chunks of about JSON_CHUNK_CHARS that each wait for the output to take them: rows are
@@ -25,13 +36,7 @@ export async function writeJsonArray(
   count: number,
   rowJson: (i: number) => string | Promise<string>
 ): Promise<void> {
-  const direct = io.write
-  const write = direct
-    ? (text: string): Promise<void> => direct.call(io, text)
-    : (text: string): Promise<void> => {
-        io.out(text)
-        return Promise.resolve()
-      }
+  const write = outputWriter(io)
   if (count === 0) return write('[]\n')
   let chunk = '[\n'
   for (let i = 0; i < count; i++) {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JSON_CHUNK_CHARS } from '../../../src/main/cli/json-stream'
 import { runCli } from '../../support/cli-runner'
 import { writeDump, type Generated } from '../../support/dump-writer'
 import { ensureEpmd } from '../../support/erl-node'
@@ -115,6 +116,23 @@ describe('erlscope process DUMP PID', () => {
     expect(long?.key.endsWith('800]}')).toBe(true)
     expect(long?.value).toBe('small')
     expect(j.stack.length).toBeGreaterThan(0)
+    // the same text as JSON.stringify of the whole detail
+    expect(r.out).toBe(`${JSON.stringify(j, null, 2)}\n`)
+    const all = await cli('process', shop.dump, pid, '--json', '--messages', '5000')
+    const every = JSON.parse(all.out) as { messages: string[]; messagesTotal: number }
+    expect(every.messages).toHaveLength(2500)
+    expect(every.messages[2499]).toBe('{order,2500,<<"data">>}')
+    // the messages were written page by page, never the whole detail as one string
+    expect(all.chunks.length).toBeGreaterThan(1)
+    expect(all.chunks.reduce((a, b) => a + b, 0)).toBe(all.out.length)
+    expect(Math.max(...all.chunks)).toBeLessThan(JSON_CHUNK_CHARS + 200_000)
+    expect(all.overlappingWrites).toBe(0)
+    const none = JSON.parse((await cli('process', shop.dump, pid, '--json', '--messages', '0')).out) as {
+      messages: string[]
+      dictionary: unknown[]
+    }
+    expect(none.messages).toEqual([])
+    expect(none.dictionary.length).toBe(j.dictionary.length)
   }, 60_000)
 
   it('prints terms in Elixir syntax on request', async () => {
