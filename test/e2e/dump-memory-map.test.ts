@@ -149,4 +149,35 @@ describe('dump memory map: each category to its view, groups to the process tabl
       .toMatch(/^Initial call:\s*timer:sleep\/1/)
     await expect.poll(() => procs.locator('.toolbar').innerText()).toMatch(/1,500 matching/)
   })
+
+  it('says on screen when the dictionary-read cap left processes out of the groups', async () => {
+    const { page } = app
+    const capped = await writeDump(
+      dir,
+      'capped',
+      `Self = self(),
+       Parent = spawn(fun() ->
+         register(erlscope_pl_parent, self()),
+         _ = [proc_lib:spawn(erlang, hibernate, [timer, sleep, [infinity]]) || _ <- lists:seq(1, 5300)],
+         Self ! {ready, self()},
+         receive never -> ok end
+       end),
+       receive {ready, Parent} -> ok end,
+       erlang:halt("capped")`
+    )
+    await dropFile(app, capped.dump)
+    await expect
+      .poll(() => page.locator('[data-testid=slogan]').innerText(), { timeout: 60_000 })
+      .toBe('capped')
+    const note = page.locator('[data-testid=group-cap]')
+    await expect
+      .poll(() => note.innerText())
+      .toMatch(
+        /Groups are partial\. .* at most 5,000 proc_lib dictionaries .* \d{3} proc_lib processes were not read .* count as proc_lib:init_p\/5 with an unknown parent/
+      )
+    await expect
+      .poll(() => page.locator('[data-testid=parents] tr[data-parent=erlscope_pl_parent]').innerText())
+      .toMatch(/4,9\d\d|5,000/)
+    await both('dump-group-cap', '[data-testid=group-cap]')
+  })
 })
