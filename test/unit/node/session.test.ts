@@ -190,3 +190,44 @@ describe('session', () => {
     await session.close()
   })
 })
+
+describe('session spawn rate', () => {
+  it('comes from the sampling pids of one connection: none for the first sample, none across a reconnect', async () => {
+    let number = 1000
+    let lose: ((why: string) => void) | undefined
+    const connect: Connector = async () => ({
+      peer: 'a@h',
+      creation: 7,
+      evaluate: async (source) => {
+        if (source !== MEMORY_SAMPLE) return systemWith(1_000_000)
+        number += 100
+        return parseErlang(`{[{total,100},{processes,40},{system,60},{binary,7}],1,42,{${number},0}}`)
+      },
+      call: async () => MEMORY,
+      onLost: (l) => (lose = l),
+      close: async () => undefined
+    })
+    const session = await Session.open({
+      node: 'a@h',
+      cookie: 'c',
+      intervalMs: 50,
+      connect,
+      backoffMs: { first: 10, max: 20 },
+      historyCapacity: 1000,
+      emit: () => undefined
+    })
+    await until(() => session.history.size >= 4)
+    const first = session.history.since()
+    expect(first[0].spawnsPerSec).toBeUndefined()
+    for (let i = 1; i < first.length; i++) {
+      const ms = first[i].t - first[i - 1].t
+      expect(first[i].spawnsPerSec).toBeCloseTo((100 * 1000) / ms, 6)
+    }
+    const before = session.history.size
+    lose?.('socket closed')
+    await until(() => session.history.size > before)
+    // the first sample on the new connection has nothing to count from
+    expect(session.history.since()[before].spawnsPerSec).toBeUndefined()
+    await session.close()
+  })
+})
