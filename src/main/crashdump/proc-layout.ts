@@ -14,6 +14,8 @@ export type ReadAt = (off: number, end: number) => Promise<Buffer>
 export const MESSAGE_STEP = 256
 
 const CHUNK = 4 << 20
+/** A message line longer than this is counted and skipped, not read whole. */
+const LONG_LINE = 1 << 20
 const LF = 0x0a
 const EQ = 0x3d
 
@@ -55,7 +57,13 @@ export function isHexByte(c: number): boolean {
 }
 
 /** One pass over [off, end): the sections and the message line index. */
-export async function scanProcLayout(read: ReadAt, off: number, end: number): Promise<ProcLayout> {
+export async function scanProcLayout(
+  read: ReadAt,
+  off: number,
+  end: number,
+  /** Bytes per read (tests make it tiny to cut lines and headers at every byte). */
+  chunkSize = CHUNK
+): Promise<ProcLayout> {
   const sections = new Map<string, SectionRange>()
   let repeated = false
   let tag: string | null = null
@@ -76,7 +84,7 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
   let pos = off
   // true when `pos` is inside a line (a line longer than a chunk was skipped in part)
   let midLine = false
-  let chunk = CHUNK
+  let chunk = chunkSize
   while (pos < end) {
     const buf = await read(pos, Math.min(end, pos + chunk))
     if (buf.length === 0) break
@@ -115,7 +123,9 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
         const header = buf.indexOf('\n=', i)
         const stop = header >= 0 ? header + 1 : last ? buf.length : buf.lastIndexOf(LF) + 1
         if (stop <= i) {
-          // one message line longer than a chunk (a huge distribution message): count it, skip it
+          // a line longer than what is left of the chunk: read again from it, in a larger chunk
+          if (i > 0 || chunk < LONG_LINE) break
+          // one message line longer than LONG_LINE (a huge distribution message): count it, skip it
           indexLines(buf, i, buf.length, pos, ix)
           midLine = true
           i = buf.length
@@ -147,7 +157,7 @@ export async function scanProcLayout(read: ReadAt, off: number, end: number): Pr
       continue
     }
     pos += i
-    chunk = CHUNK
+    chunk = chunkSize
   }
   close(Math.min(pos, end))
   return done()
