@@ -104,6 +104,10 @@ describe('dump memory map: each category to its view, groups to the process tabl
       .poll(() => page.locator('[data-section=atoms] .row').nth(1).innerText())
       .toMatch(/erlscope_leak_/)
     await both('dump-atoms')
+    // the Summary's atom meter leads there too
+    await backToSummary()
+    await page.click('[data-testid=dump-summary] [data-action=show-atoms]')
+    expect(await activeTab()).toBe('atoms')
   })
 
   it('code → modules largest first, the reloaded one flagged with its old code', async () => {
