@@ -1,5 +1,6 @@
 // Mutation testing where a wrong byte is a wrong answer: `npm run mutation` (not in CI; slow).
-// `MUTATE=etf|frames|sections|terms` (comma-separated) narrows the run to some modules.
+// `MUTATE=etf|frames|sections|terms` (comma-separated) narrows the run to some modules;
+// `MUTATE_FILES=path,path` to some files (one file at a time on a busy machine).
 const modules = {
   // the codec proper; the term constructors (types.ts) and the text printer (format.ts) are not
   etf: ['src/main/erldist/etf/decode.ts', 'src/main/erldist/etf/encode.ts'],
@@ -15,7 +16,7 @@ export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   vitest: { configFile: 'vitest.mutation.config.mts', related: false },
-  mutate: chosen.flatMap((m) => modules[m]),
+  mutate: process.env.MUTATE_FILES ? process.env.MUTATE_FILES.split(',') : chosen.flatMap((m) => modules[m]),
   coverageAnalysis: 'perTest',
   // mutants in module-level constants re-run every test; they are few and slow
   ignoreStatic: true,

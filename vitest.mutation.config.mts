@@ -24,6 +24,7 @@ export default defineConfig({
       'test/unit/crashdump/native-record.test.ts',
       'test/unit/crashdump/corpus.test.ts',
       'test/unit/crashdump/corpus-sections.test.ts',
+      'test/unit/crashdump/corpus-details.test.ts',
       'test/unit/crashdump/sections*.test.ts',
       'test/unit/crashdump/terms*.test.ts',
       'test/unit/crashdump/heap-*.test.ts'

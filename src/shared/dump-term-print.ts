@@ -39,6 +39,10 @@ function escapeChar(c: string, quote: string): string {
   if (c === '\n') return '\\n'
   if (c === '\r') return '\\r'
   if (c === '\t') return '\\t'
+  if (c === '\b') return '\\b'
+  if (c === '\v') return '\\v'
+  if (c === '\f') return '\\f'
+  if (c === '\x1b') return '\\e'
   const code = c.codePointAt(0) ?? 0
   if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0))
     return `\\x{${code.toString(16).toUpperCase()}}`
@@ -73,7 +77,9 @@ function sizeText(bytes: number): string {
 
 function printBinary(t: Extract<DumpTerm, { kind: 'binary' }>, asBytes: boolean): string {
   const elided = t.elided ? `,…‹${sizeText(t.size)}›` : ''
-  if (t.text !== undefined && !t.bits && !asBytes) return `<<${printString(t.text)}${elided}>>`
+  // an empty binary prints as Erlang prints it, <<>>
+  if (t.text !== undefined && (t.text !== '' || t.elided) && !t.bits && !asBytes)
+    return `<<${printString(t.text)}${elided}>>`
   const bytes = decodeBase64(t.base64)
   // a bitstring's last byte holds its bits in the high end
   if (t.bits && !t.elided && bytes.length > 0) bytes[bytes.length - 1] >>= 8 - t.bits

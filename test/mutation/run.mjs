@@ -3,6 +3,7 @@
  * `npm run mutation`: StrykerJS over the ETF codec, the frame parser and the dump section and term
  * parsers (see stryker.config.mjs), then the mutation score per module.
  *   MUTATE=frames,etf npm run mutation     narrows the run to some modules
+ *   MUTATE_FILES=src/main/crashdump/sections/ets.ts   narrows it to some files
  *   MUTATION_CONCURRENCY=1                 test runner processes (default 2)
  * StrykerJS 10's command line refuses Node < 22; its API runs on the Node 20 this project
  * supports, so this script loads it by file (the package exports only the CLI entry).

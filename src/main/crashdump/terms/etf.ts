@@ -5,6 +5,7 @@
  */
 import { inflateSync } from 'node:zlib'
 import type { DumpTerm } from '../../../shared/contract/dump'
+import { printAtom } from '../../../shared/dump-term-print'
 import { binaryTerm, charListTerm } from './term-model'
 
 export interface EtfOptions {
@@ -241,7 +242,8 @@ function term(r: Reader): DumpTerm {
       const m = term(r)
       const f = term(r)
       const a = term(r)
-      return { kind: 'fun', text: `fun ${nodeName(m)}:${nodeName(f)}/${a.kind === 'int' ? a.value : '?'}` }
+      const name = (t: DumpTerm): string => (t.kind === 'atom' ? printAtom(t.name) : '?')
+      return { kind: 'fun', text: `fun ${name(m)}:${name(f)}/${a.kind === 'int' ? a.value : '?'}` }
     }
     case 67: {
       // RECORD_EXT (OTP 29): Arity u32, Flags u8, Module, Name, Arity field names, Arity values

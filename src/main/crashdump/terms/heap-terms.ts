@@ -332,6 +332,15 @@ export class HeapDecoder {
       tail = this.parseElement(t, 0).term
       break
     }
+    // the rest of the list was decoded before (a shared or memoized cell): one list, not [a|[b]]
+    if (tail.kind === 'list' && more === 0) {
+      items.push(...tail.items)
+      more = tail.more ?? 0
+      tail = tail.tail ?? { kind: 'nil' }
+    } else if (tail.kind === 'string' && more === 0) {
+      for (const c of tail.value) items.push({ kind: 'int', value: String(c.codePointAt(0)) })
+      tail = { kind: 'nil' }
+    }
     if (tail.kind === 'nil' && more === 0) {
       const codes: number[] = []
       for (const it of items) {

@@ -5,11 +5,14 @@ import { printDumpTerm, type DumpPrintOptions } from '../../../shared/dump-term-
 /** Bytes of a binary kept in a term (the rest is elided). */
 export const BINARY_PREVIEW_BYTES = 1024
 
+/** Control characters Erlang's io_lib:printable_list accepts: \b \t \n \v \f \r \e. */
+const ERLANG_PRINTABLE_CONTROL = new Set([8, 9, 10, 11, 12, 13, 27])
+
 function printableText(bytes: Uint8Array): string | undefined {
   if (bytes.length === 0) return ''
   let ascii = true
   for (const c of bytes) {
-    if (c < 0x20 && c !== 9 && c !== 10 && c !== 13) return undefined
+    if (c < 0x20 && !ERLANG_PRINTABLE_CONTROL.has(c)) return undefined
     if (c === 0x7f) return undefined
     if (c >= 0x80) ascii = false
   }
@@ -43,9 +46,7 @@ function isPrintableCode(c: number): boolean {
   return (
     (c >= 32 && c <= 126) ||
     (c >= 160 && c <= 0x10ffff && !(c >= 0xd800 && c <= 0xdfff)) ||
-    c === 9 ||
-    c === 10 ||
-    c === 13
+    ERLANG_PRINTABLE_CONTROL.has(c)
   )
 }
 
