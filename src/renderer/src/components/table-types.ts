@@ -37,3 +37,29 @@ export function sortRows<Row>(
     return (va < vb ? -1 : 1) * dir
   })
 }
+
+/** Browsers stop laying out boxes taller than about 33.5M px: past this a table's scroll is scaled. */
+export const MAX_SCROLL_HEIGHT = 16_000_000
+
+/**
+ * The scroll geometry of `count` rows of `rowHeight` px in a viewport `viewport` px high: the
+ * spacer's height (capped at MAX_SCROLL_HEIGHT), and the (fractional) row at the top for a
+ * scrollTop, such that the top of the scroll shows row 0 and its bottom the last row.
+ */
+export function scrollGeometry(
+  count: number,
+  rowHeight: number,
+  viewport: number,
+  maxHeight = MAX_SCROLL_HEIGHT
+): { height: number; topRow(scrollTop: number): number; scrollTopFor(row: number): number } {
+  const full = count * rowHeight
+  if (full <= maxHeight)
+    return { height: full, topRow: (t) => t / rowHeight, scrollTopFor: (row) => row * rowHeight }
+  const maxScroll = Math.max(1, maxHeight - viewport)
+  const rowsAbove = Math.max(0, count - viewport / rowHeight)
+  return {
+    height: maxHeight,
+    topRow: (t) => (Math.min(maxScroll, Math.max(0, t)) / maxScroll) * rowsAbove,
+    scrollTopFor: (row) => (Math.min(rowsAbove, Math.max(0, row)) / rowsAbove) * maxScroll
+  }
+}
