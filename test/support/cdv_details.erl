@@ -1,4 +1,4 @@
-%% What OTP's own crashdump_viewer reads from a dump's ETS tables, ports, timers, distribution
+%% What OTP's own crashdump_viewer reads from a dump's header lines, ETS tables, ports, timers, distribution
 %% entries, and the stacks, dictionaries and message queues of its first 300 processes (terms
 %% printed by io_lib_pretty on one line), as JSON, to check erlscope's section parsers and heap
 %% term decoder against (test/unit/crashdump/corpus-details.test.ts). Needs Debian's
@@ -14,9 +14,12 @@
 main([File, Out]) ->
     {ok, _} = crashdump_viewer:start_link(),
     crashdump_viewer:read_file(File),
-    {ok, _, _} = crashdump_viewer:general_info(),
+    {ok, G, _} = crashdump_viewer:general_info(),
     Pids = [pid_s(element(2, P)) || P <- lists:sublist(ok_list(processes), ?PROCS)],
-    J = [{"ets", [ets(T) || T <- ok_list(ets_tables, [all])]},
+    %% #general_info{}: compile_time 5, taints 6, num_atoms 8, thread 16
+    J = [{"general", [{"compiled", s(element(5, G))}, {"taints", s(element(6, G))},
+                      {"atoms", s(element(8, G))}, {"thread", s(element(16, G))}]},
+         {"ets", [ets(T) || T <- ok_list(ets_tables, [all])]},
          {"ports", [port(P) || P <- ok_list(ports)]},
          {"timers", [[{"owner", s(pid_s(Pid))}, {"message", s(Msg)}, {"time", s(Time)}]
                      || {timer, Pid, _Name, Msg, Time} <- ok_list(timers, [all])]},
