@@ -205,6 +205,39 @@ describe('live collectors on a seeded node', () => {
     }
   })
 
+  it('growth over a window: a process born in it counts from 0, one that dies in it is left out, the filter holds', async () => {
+    // both registered under one prefix the filter matches; the newborn appears 2.5 s into a 6 s
+    // window and keeps its heap, the other has a heap at the start and exits 2.5 s in
+    await node.eval(`
+      Dying = spawn(fun() -> L = lists:seq(1, 100000), receive after 2500 -> length(L) end end),
+      register(erlscope_edge_dying, Dying),
+      spawn(fun() ->
+              timer:sleep(2500),
+              Born = spawn(fun() -> L = lists:seq(1, 100000), receive stop -> length(L) end end),
+              register(erlscope_edge_newborn, Born)
+            end),
+      ok`)
+    try {
+      const page = await api.handlers['node:processes'](sessionId, {
+        sortBy: 'growth',
+        growthOf: 'memory',
+        windowMs: 6000,
+        limit: 10,
+        offset: 0,
+        filter: 'erlscope_edge_'
+      })
+      expect(page.rows.map((r) => r.registeredName)).toEqual(['erlscope_edge_newborn'])
+      // counted from 0: its growth is all of its memory (it only waits, so the node says the same now)
+      expect(page.rows[0].sortValue).toBe(await infoOf(node, 'erlscope_edge_newborn', 'memory'))
+      expect(page.rows[0].sortValue).toBeGreaterThan(100000 * 16)
+      // the dead one was scanned (it matched at the first sample) but has no row
+      expect(page.total).toBe(2)
+      expect(await node.eval('whereis(erlscope_edge_dying)')).toBe('undefined')
+    } finally {
+      await node.eval(`case whereis(erlscope_edge_newborn) of undefined -> ok; P -> P ! stop, ok end`)
+    }
+  })
+
   it('pages and filters on the target', async () => {
     const all = await api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 20, offset: 0 })
     const second = await api.handlers['node:processes'](sessionId, { sortBy: 'memory', limit: 5, offset: 5 })
