@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
-import type { DumpTerm } from '../../../src/shared/contract/dump'
+import type { DumpTerm, StackFrame } from '../../../src/shared/contract/dump'
 import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 import { printTerm } from '../../../src/main/crashdump/terms/term-model'
@@ -71,9 +71,14 @@ const n = (v: Str): number | null => (v === null || v === '' || v === '-' ? null
 const str = (v: Str): string | null => (v === null ? null : String(v))
 
 /** crashdump_viewer runs as nonode@nohost: pids and ports are `['#CDVPid',N,X,Y]` lists, refc binaries `['#CDVBin',…]`. */
+/** A stack entry as crashdump_viewer gives it: `Return addr 0x… (m:f/a + off)`, `Catch 0x… (…)`, or a term. */
+function cdvFrame(s: string): [StackFrame['kind'], string] {
+  const frame = /^(Return addr|Catch) .*\((.*)\)\s*$/.exec(s)
+  if (frame) return [frame[1] === 'Catch' ? 'catch' : 'return', frame[2]]
+  return ['var', cdvText(s)]
+}
+
 function cdvText(s: string): string {
-  const frame = /^(?:Return addr|Catch) .*\((.*)\)\s*$/.exec(s)
-  if (frame) return frame[1]
   return (
     s
       .replace(/\['#CDVPid',(\d+),(\d+),(\d+)\]/g, '<$1.$2.$3>')
@@ -266,8 +271,11 @@ describe.runIf(present)(
           if (t.error || (name.includes('truncated') && (t.stack ?? []).length === 0)) continue
           const p = await dump.process(t.pid, { messageLimit: 1000 })
           expect
-            .soft(p.stack?.map((f) => [f.label, f.term ? printed(f.term) : f.text]) ?? [], `${t.pid} stack`)
-            .toEqual((t.stack ?? []).map(([label, text]) => [label, cdvText(text)]))
+            .soft(
+              p.stack?.map((f) => [f.label, f.kind, f.term ? printed(f.term) : f.text]) ?? [],
+              `${t.pid} stack`
+            )
+            .toEqual((t.stack ?? []).map(([label, text]) => [label, ...cdvFrame(text)]))
           expect
             .soft(
               (p.dictionary ?? []).map((e) => `{${printed(e.key)},${printed(e.value)}}`),
