@@ -248,8 +248,8 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   const n = Math.min(rows.length, limit)
   if (json) {
     const rowJson = processJsonFromColumns(p, ws)
-    // proc_lib processes show their '$initial_call': read a batch of rows ahead, in file order
-    const make = (r: number): string => rowJson(r, dump.knownInitialCall(r) ?? undefined)
+    // proc_lib processes show their '$initial_call' and label: read a batch of rows ahead, in file order
+    const make = (r: number): string => rowJson(r, dump.knownInitialCall(r) ?? undefined, dump.knownLabel(r))
     await writeJsonArray(io, n, (i) =>
       i % INITIAL_CALL_BATCH === 0
         ? dump
@@ -265,7 +265,8 @@ async function writeProcesses(dump: DumpFile, args: ParsedArgs, io: CliIo): Prom
   let raw = false
   for (const r of await dump.tableRows(rows.subarray(0, n), ws)) {
     const m = r.memoryBytes ?? r.memoryEstimateBytes
-    const who = r.name ?? (r.initialCallUnread ? `${r.spawnedAs} ${RAW_MARK}` : (r.spawnedAs ?? ''))
+    const named = r.name ?? (r.initialCallUnread ? `${r.spawnedAs} ${RAW_MARK}` : (r.spawnedAs ?? ''))
+    const who = r.label === undefined ? named : `${named} [${r.label}]`
     raw ||= r.name === null && r.initialCallUnread === true
     io.out(
       terminalText(

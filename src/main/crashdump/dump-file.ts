@@ -67,10 +67,13 @@ import { parseAllocatedAreas, parseHashTable, parseIndexTable, parseMemory } fro
 import { parseTimer } from './sections/timer'
 import { decodeText, splitLines } from './text'
 import { initialCallValue, WindowedReader } from './initial-call'
+import { labelFromDictionary, labelFromProcessData } from './process-label'
 
 /** Reads of one section are capped (a 50 MB line is not pulled whole into a table cell). */
 const SECTION_READ_CAP = 64 << 20
 const BINARY_READ_CAP = 1 << 20
+/** Text of a `=binary:` section read for a label in a table row. */
+const LABEL_BINARY_READ_CAP = 4 << 10
 /** proc_lib processes whose '$initial_call' the summary reads from their dictionaries. */
 // 20,000 took 1.27 s of a 20k-process summary against 148 ms for 2,000: the triage page comes first
 const PROC_LIB_RESOLVE_MAX = 5_000
@@ -108,6 +111,9 @@ export class DumpFile {
   /** Per process row: CALL_UNKNOWN, CALL_UNREAD, or the index of its '$initial_call' in initialCallNames. */
   private initialCallCodes: Int32Array | null = null
   private initialCallNames = new Interner()
+  /** Per process row: -1, or the index of its label (see process-label.ts) in labelNames. */
+  private labelCodes: Int32Array | null = null
+  private labelNames = new Interner()
   private readBytes = 0
 
   private constructor(
@@ -257,7 +263,8 @@ export class DumpFile {
   /**
    * Reads proc_lib's `'$initial_call'` of those of `rows` that are proc_lib processes and were
    * not looked at yet: in file order, through one read window, each process's data up to
-   * INITIAL_CALL_DATA_CAP and at most `budgetBytes` in all (rows past it stay unknown).
+   * INITIAL_CALL_DATA_CAP and at most `budgetBytes` in all (rows past it stay unknown). The same
+   * read gives the process's label (`'$process_label'` or RabbitMQ's `process_name`).
    */
   async resolveInitialCalls(rows: ArrayLike<number>, budgetBytes = Infinity): Promise<void> {
     const p = this.index.procs
@@ -265,6 +272,8 @@ export class DumpFile {
     if (procLib.size === 0) return
     this.initialCallCodes ??= new Int32Array(p.count).fill(CALL_UNKNOWN)
     const codes = this.initialCallCodes
+    this.labelCodes ??= new Int32Array(p.count).fill(-1)
+    const labels = this.labelCodes
     const todo: number[] = []
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]
@@ -274,6 +283,12 @@ export class DumpFile {
     todo.sort((a, b) => p.extraOff[a] - p.extraOff[b])
     const literals = await this.literals()
     const window = new WindowedReader((buf, pos) => this.readInto(buf, pos), INITIAL_CALL_WINDOW)
+    // binaries in labels (a RabbitMQ queue's vhost and name), read once for the page
+    const binaries = new Map<number, BinaryData | null>()
+    const labelBinary = async (addr: number): Promise<BinaryData | null> => {
+      if (!binaries.has(addr)) binaries.set(addr, await this.binaryData(addr, LABEL_BINARY_READ_CAP))
+      return binaries.get(addr) ?? null
+    }
     const atom: DumpTerm = { kind: 'atom', name: '$initial_call' }
     // printed once per distinct {M, F, A}: a million gen_servers run a few hundred modules
     const printed = new Map<string, string | null>()
@@ -287,7 +302,11 @@ export class DumpFile {
       }
       if (spent + size > budgetBytes) break
       spent += size
-      const value = initialCallValue(await window.bytes(off, off + size), literals, this.base64)
+      const data = await window.bytes(off, off + size)
+      // the label after the initial call: `data` stays valid (binaries are read apart from the window)
+      const value = initialCallValue(data, literals, this.base64)
+      const label = await labelFromProcessData(data, literals, this.base64, labelBinary)
+      if (label !== null) labels[r] = this.labelNames.code(label)
       const key =
         value?.kind === 'tuple'
           ? value.items
@@ -309,10 +328,18 @@ export class DumpFile {
     return c >= 0 ? this.initialCallNames.values[c] : null
   }
 
-  /** row(r) with a proc_lib process's `'$initial_call'` as spawnedAs, when it was resolved. */
+  /** The label of row r (`'$process_label'` or `process_name`) if resolveInitialCalls found one. */
+  knownLabel(r: number): string | null {
+    const c = this.labelCodes?.[r] ?? -1
+    return c >= 0 ? this.labelNames.values[c] : null
+  }
+
+  /** row(r) with a proc_lib process's `'$initial_call'` as spawnedAs and its label, when resolved. */
   tableRow(r: number, wordSize: number): DumpProcessRow {
     const p = this.index.procs
     const row = this.row(r, wordSize)
+    const label = this.knownLabel(r)
+    if (label !== null) row.label = label
     const raw = p.strings[p.spawnedAs[r]]
     if (!PROC_LIB_CALLS.includes(raw)) return row
     const call = this.knownInitialCall(r)
@@ -463,6 +490,14 @@ export class DumpFile {
       }
     }
     return this.binaryIndex.get(addr) ?? this.binaryIndexLow?.get(addr % 2 ** 32) ?? -1
+  }
+
+  /** The `=binary:` section of `addr`, read up to `cap` bytes of its text; null when absent. */
+  private async binaryData(addr: number, cap: number): Promise<BinaryData | null> {
+    const i = this.binarySection(addr)
+    if (i < 0) return null
+    const text = (await this.read(this.index.body[i], this.index.end[i], cap)).toString('latin1')
+    return parseSizedData(text, this.base64)
   }
 
   /** Loads the `=binary:` sections a heap refers to, so that decoding stays synchronous. */
@@ -667,7 +702,7 @@ export class DumpFile {
     if (spawnedVia && initial) row.spawnedAs = initial
     return {
       row,
-      label: dictionary ? dictionaryLabel(dictionary) : null,
+      label: dictionary ? labelFromDictionary(dictionary) : null,
       spawnedVia,
       fields: parsed.fields,
       spawnedBy: parsed.spawnedBy,
@@ -1361,14 +1396,6 @@ export function dictionaryInitialCall(d: NonNullable<DumpProcessDetail['dictiona
             : null
   if (arity === null) return null
   return displayCalls(`${printDumpTerm(m)}:${printDumpTerm(f)}/${arity}`)
-}
-
-/** OTP 27's `proc_lib:set_label/1` (`'$process_label'`), printed. */
-export function dictionaryLabel(d: NonNullable<DumpProcessDetail['dictionary']>): string | null {
-  const v = dictValue(d, '$process_label')
-  if (!v) return null
-  if (v.kind === 'binary' && v.text !== undefined && !v.elided) return v.text
-  return printDumpTerm(v, { maxLength: 200 })
 }
 
 /** The first of proc_lib's `'$ancestors'` (a registered name or a pid), printed; null for none. */

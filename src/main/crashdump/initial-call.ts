@@ -81,17 +81,21 @@ function plainMfa(line: string | undefined): DumpTerm | null {
   }
 }
 
+/** `:t2:A<hex length>:<key>,`: a dictionary entry's tuple from its key on (ASCII atom keys). */
+export function dictionaryEntryPattern(key: string): Buffer {
+  return Buffer.from(`:t2:A${key.length.toString(16).toUpperCase()}:${key},`, 'latin1')
+}
+
 /**
- * The value of `'$initial_call'` in one process's `=proc_dictionary` and `=proc_heap` sections
- * (`data`, as in the dump), or null when they hold no such dictionary entry. Only the lines the
- * value points to are looked up; `literals` is the dump's `=literals` area.
+ * The first dictionary entry `pattern` (dictionaryEntryPattern) in one process's `=proc_dictionary`
+ * and `=proc_heap` sections (`data`, as in the dump): the entry's value as written (`H<addr>`,
+ * `I42` ...) and the process's heap lines looked up on demand; null when there is no such entry.
  */
-export function initialCallValue(
+export function findDictionaryEntry(
   data: Buffer,
-  literals: HeapLines | undefined,
-  base64: boolean
-): DumpTerm | null {
-  for (let at = data.indexOf(ENTRY); at >= 0; at = data.indexOf(ENTRY, at + 1)) {
+  pattern: Buffer
+): { value: string; heap: Map<number, string> } | null {
+  for (let at = data.indexOf(pattern); at >= 0; at = data.indexOf(pattern, at + 1)) {
     const lineStart = data.lastIndexOf(NL, at) + 1
     const addr = data.toString('latin1', lineStart, at)
     if (!/^[0-9A-Fa-f]+$/.test(addr)) continue
@@ -102,18 +106,32 @@ export function initialCallValue(
     let end = data.indexOf(NL, at)
     if (end < 0) end = data.length
     if (data[end - 1] === 0x0d) end--
-    const value = data.toString('latin1', at + ENTRY.length, end)
-    const heap = new LazyHeap(data)
-    if (value.startsWith('H')) {
-      const addr = parseInt(value.slice(1), 16)
-      const mfa = plainMfa(heap.get(addr) ?? literals?.get(addr))
-      if (mfa) return mfa
-    }
-    // the {M, F, A} tuple and whatever it points to (an arity is an integer, M and F are atoms)
-    const dec = new HeapDecoder({ heap, literals, binary: () => null, base64, budget: 64 })
-    return dec.safe(() => dec.term(value))
+    return { value: data.toString('latin1', at + pattern.length, end), heap: new LazyHeap(data) }
   }
   return null
+}
+
+/**
+ * The value of `'$initial_call'` in one process's `=proc_dictionary` and `=proc_heap` sections
+ * (`data`, as in the dump), or null when they hold no such dictionary entry. Only the lines the
+ * value points to are looked up; `literals` is the dump's `=literals` area.
+ */
+export function initialCallValue(
+  data: Buffer,
+  literals: HeapLines | undefined,
+  base64: boolean
+): DumpTerm | null {
+  const entry = findDictionaryEntry(data, ENTRY)
+  if (!entry) return null
+  const { value, heap } = entry
+  if (value.startsWith('H')) {
+    const addr = parseInt(value.slice(1), 16)
+    const mfa = plainMfa(heap.get(addr) ?? literals?.get(addr))
+    if (mfa) return mfa
+  }
+  // the {M, F, A} tuple and whatever it points to (an arity is an integer, M and F are atoms)
+  const dec = new HeapDecoder({ heap, literals, binary: () => null, base64, budget: 64 })
+  return dec.safe(() => dec.term(value))
 }
 
 /** A read for a range far from the previous one (rows of a page sorted by memory). */

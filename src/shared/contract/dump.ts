@@ -168,6 +168,11 @@ export interface DumpProcessRow {
    * read (its data is too large for a table row, or it has none).
    */
   initialCallUnread?: boolean
+  /**
+   * OTP 27+ `proc_lib:set_label/1` (`'$process_label'`) or RabbitMQ's dictionary `process_name`,
+   * printed; read with the `'$initial_call'` of proc_lib processes (absent when none or not read).
+   */
+  label?: string
   state: string | null
   messageQueueLength: number
   reductions: number
@@ -250,7 +255,7 @@ export interface StackFrame {
 export interface DumpProcessDetail {
   /** `spawnedAs` is proc_lib's `'$initial_call'` from the dictionary when it has one (see spawnedVia). */
   row: DumpProcessRow
-  /** OTP 27+ `proc_lib:set_label/1` (`'$process_label'` in the dictionary), printed; null for none. */
+  /** OTP 27+ `proc_lib:set_label/1` (`'$process_label'`) or else `process_name` (RabbitMQ), printed; null for none. */
   label: string | null
   /** The `Spawned as` line (`proc_lib:init_p/5`) when `row.spawnedAs` was taken from the dictionary. */
   spawnedVia: string | null

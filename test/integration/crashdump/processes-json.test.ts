@@ -44,6 +44,7 @@ const FIELDS = [
   'pid',
   'name',
   'spawnedAs',
+  'label',
   'state',
   'messageQueueLength',
   'reductions',

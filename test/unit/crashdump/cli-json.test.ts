@@ -15,6 +15,7 @@ const reference = (r: DumpProcessRow): string =>
     pid: r.pid,
     name: r.name,
     spawnedAs: r.spawnedAs,
+    label: r.label ?? null,
     state: r.state,
     messageQueueLength: r.messageQueueLength,
     reductions: r.reductions,
@@ -38,6 +39,9 @@ it('processes --json rows are exactly JSON.stringify of the row', async () => {
         expect(fromColumns(r)).toBe(reference(row))
         expect(fromColumns(r, 'shop_worker:init/1')).toBe(
           reference({ ...row, spawnedAs: 'shop_worker:init/1' })
+        )
+        expect(fromColumns(r, undefined, 'orders "queue"')).toBe(
+          reference({ ...row, label: 'orders "queue"' })
         )
       }
     } finally {
@@ -65,6 +69,7 @@ it('processes --json rows are exactly JSON.stringify of the row', async () => {
       { ...base, pid: s },
       { ...base, name: s },
       { ...base, spawnedAs: s },
+      { ...base, label: s },
       { ...base, state: s },
       { ...base, currentFunction: s }
     ])
