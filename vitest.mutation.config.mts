@@ -40,6 +40,15 @@ export default defineConfig({
         '49_otp23_user_dump',
         '53_otp25_rabbitmq',
         '57_otp27_could_not_start_kernel'
+      ].join(','),
+      // the process terms of these hold strings, binaries, maps, funs, refs and cut lists
+      ERLSCOPE_CORPUS_DETAILS_SUBSET: [
+        '27_r16b03_dist_binary',
+        '41_otp20_1_elixir',
+        '43_otp20_2_rabbitmq_child_setup',
+        '49_otp23_user_dump',
+        '55_otp26_runtime_terminating',
+        '59_otp28_rabbitmq'
       ].join(',')
     }
   }

@@ -14,8 +14,9 @@ import { printTerm } from '../../../src/main/crashdump/terms/term-model'
 
 const CORPUS = process.env.ERLSCOPE_DUMP_CORPUS ?? '/work/shared/corpus'
 const TRUTH = join(__dirname, '../../fixtures/corpus-details')
-/** Comma-separated dump names to run only those (the mutation run uses a few). */
-const SUBSET = process.env.ERLSCOPE_CORPUS_SUBSET?.split(',') ?? null
+/** Comma-separated dump names to run only those (the mutation run uses a few, with the richest heaps). */
+const SUBSET =
+  (process.env.ERLSCOPE_CORPUS_DETAILS_SUBSET ?? process.env.ERLSCOPE_CORPUS_SUBSET)?.split(',') ?? null
 const present = existsSync(join(CORPUS, 'dumps'))
 const names = present
   ? readdirSync(join(CORPUS, 'dumps'))
