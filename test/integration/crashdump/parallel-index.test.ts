@@ -3,9 +3,11 @@
  * linked to 90,000 others, whose =proc: section is over 1 MB and read after the pass), indexed
  * on worker threads and in many parts, gives the one-pass index; so do truncated copies of it.
  */
+import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DumpIndex } from '../../../src/main/crashdump/dump-index'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
@@ -13,6 +15,7 @@ import { indexDump } from '../../../src/main/crashdump/parallel-indexer'
 import { writeDump } from '../../support/dump-writer'
 
 const builtPartWorker = resolve(__dirname, '../../../out/main/dump-part-worker.js')
+const builtCli = resolve(__dirname, '../../../out/main/cli.js')
 const built = existsSync(builtPartWorker)
 if (!built)
   console.log(`[parallel index] thread runs skipped: ${builtPartWorker} is not built (npm run build).`)
@@ -61,6 +64,29 @@ describe('a dump from erl with 95,000 processes', () => {
         expect(comparable(ix), `${workers} threads`).toEqual(single)
       }
   })
+
+  it.runIf(built)(
+    'the built CLI prints the same report and process list on 1 and 3 threads',
+    {
+      timeout: 300_000
+    },
+    async () => {
+      // 64 MiB or more: the CLI cuts it in parts by itself
+      expect(statSync(dump).size).toBeGreaterThan(64 << 20)
+      const run = async (command: string, threads: string): Promise<string> =>
+        (
+          await promisify(execFile)(process.execPath, [builtCli, command, dump, '--json', '--no-cache'], {
+            env: { ...process.env, ERLSCOPE_INDEX_WORKERS: threads },
+            maxBuffer: 1 << 28
+          })
+        ).stdout
+      for (const command of ['report', 'processes']) {
+        const one = await run(command, '1')
+        expect(one.length).toBeGreaterThan(1000)
+        expect(await run(command, '3'), command).toBe(one)
+      }
+    }
+  )
 
   it(
     'indexes truncated copies the same (cut among =proc:, inside the late proc_* sections)',
