@@ -6,8 +6,9 @@ import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app
 import { writeDump, type Generated } from '../support/dump-writer'
 
 /**
- * 30 gen_servers of a module compiled in the node, and one proc_lib process whose data (a
- * 60,000-element list in its dictionary) is too big to be read for a table row.
+ * 30 gen_servers of a module compiled in the node, one proc_lib process whose data (a
+ * 60,000-element list in its dictionary) is too big to be read for a table row, and two
+ * RabbitMQ-like queue processes told apart by the `process_name` in their dictionaries.
  */
 const SCENARIO = `
   Src = "-module(shop_worker). -behaviour(gen_server).
@@ -25,8 +26,18 @@ const SCENARIO = `
   {module, Mod} = code:load_binary(Mod, "shop_worker.erl", Bin),
   Workers = [element(2, gen_server:start(shop_worker, N * 100, [])) || N <- lists:seq(1, 30)],
   Big = proc_lib:spawn(fun() -> put(big, lists:seq(1, 60000)), receive stop -> ok end end),
+  Queue = fun(Name) ->
+      QName = iolist_to_binary([Name]),
+      proc_lib:spawn(fun() ->
+          put(process_name, {rabbit_amqqueue_process, {resource, iolist_to_binary(["/"]), queue, QName}}),
+          receive stop -> ok end
+        end)
+    end,
+  Orders = Queue("orders"),
+  Invoices = Queue("invoices"),
   timer:sleep(200),
-  ok = file:write_file(Expected, [pid_to_list(lists:last(Workers)), " ", pid_to_list(Big)]),
+  ok = file:write_file(Expected, [pid_to_list(lists:last(Workers)), " ", pid_to_list(Big), " ",
+                                  pid_to_list(Orders), " ", pid_to_list(Invoices)]),
   erlang:halt("initial calls")
 `
 
@@ -47,7 +58,7 @@ describe("the dump process table shows proc_lib's '$initial_call' (real erl dump
   })
 
   it('names gen_servers by their initial call and marks the raw proc_lib one', async () => {
-    const [worker, big] = readFileSync(gen.expected, 'utf8').split(' ')
+    const [worker, big, orders, invoices] = readFileSync(gen.expected, 'utf8').split(' ')
     const { page } = app
     await dropFile(app, gen.dump)
     await page.waitForSelector('[data-testid=slogan]')
@@ -64,6 +75,19 @@ describe("the dump process table shows proc_lib's '$initial_call' (real erl dump
     await expect.poll(() => row(big).innerText()).toContain('(raw) proc_lib:init_p/3')
     expect(await nameCell(big).getAttribute('title')).toContain("'$initial_call' was not read for the table")
     expect(await table.innerText()).not.toContain('proc_lib:init_p/5')
+    // RabbitMQ queues told apart by their process_name, in a Label column of its own
+    await expect.poll(() => table.locator('.head').innerText()).toContain('Label')
+    const labelCell = (pid: string) => row(pid).locator('.cell').nth(2)
+    for (const [pid, queue] of [
+      [invoices, 'invoices'],
+      [orders, 'orders']
+    ]) {
+      await page.fill('[data-testid=process-filter]', pid)
+      await expect.poll(() => labelCell(pid).innerText()).toBe(`queue ${queue} · vhost /`)
+      expect(await labelCell(pid).getAttribute('title')).toBe(
+        `{rabbit_amqqueue_process,{resource,<<"/">>,queue,<<"${queue}">>}}`
+      )
+    }
     await app.screenshot('dump-processes-initial-call')
     const size = page.viewportSize()
     await page.setViewportSize({ width: 1024, height: 640 })

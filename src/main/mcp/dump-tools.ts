@@ -16,6 +16,7 @@ function rowJson(r: DumpProcessRow): Record<string, unknown> {
     pid: r.pid,
     name: r.name,
     spawnedAs: r.spawnedAs,
+    label: r.label ?? null,
     state: r.state,
     currentFunction: r.currentFunction,
     messageQueueLength: r.messageQueueLength,
