@@ -57,8 +57,14 @@ export async function labelFromProcessData(
     }
     let term = decode()
     if (wanted.length > 0) {
-      for (const addr of wanted.slice(0, LABEL_BINARIES)) loaded.set(addr, await binary(addr))
-      term = decode()
+      let found = false
+      for (const addr of wanted.slice(0, LABEL_BINARIES)) {
+        const data = await binary(addr)
+        loaded.set(addr, data)
+        found ||= data !== null
+      }
+      // decoded again only when a binary was there (OTP 25 leaves literal ones out of dumps)
+      if (found) term = decode()
     }
     return printLabel(term)
   }
