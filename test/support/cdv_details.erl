@@ -2,12 +2,13 @@
 %% entries, and the stacks, dictionaries and message queues of its first 300 processes (terms
 %% printed by io_lib_pretty on one line), as JSON, to check erlscope's section parsers and heap
 %% term decoder against (test/unit/crashdump/corpus-details.test.ts). Needs Debian's
-%% erlang-observer. Usage: d=$(mktemp -d) && erlc -o $d test/support/cdv_details.erl &&
+%% erlang-observer. Usage: d=$(mktemp -d) && erlc -o $d test/support/cdv_json.erl test/support/cdv_details.erl &&
 %%   for f in CORPUS/dumps/*.dump; do n=$(basename $f .dump);
 %%     erl -noshell -pa $d -run cdv_details main $f test/fixtures/corpus-details/$n.json &&
 %%     gzip -9f test/fixtures/corpus-details/$n.json; done
 -module(cdv_details).
 -export([main/1]).
+-import(cdv_json, [s/1, json/1]).
 
 -define(PROCS, 300).
 
@@ -92,23 +93,3 @@ norm(T) when is_tuple(T) -> list_to_tuple([norm(E) || E <- tuple_to_list(T)]);
 norm([H | T]) -> [norm(H) | norm(T)];
 norm(T) -> T.
 
-s(undefined) -> null;
-s(V) when is_list(V) -> try unicode:characters_to_binary(V) of B when is_binary(B) -> B; _ -> list_to_binary(io_lib:format("~p", [V])) catch _:_ -> list_to_binary(io_lib:format("~p", [V])) end;
-s(V) when is_binary(V) -> V;
-s(V) when is_integer(V) -> V;
-s(V) when is_atom(V) -> atom_to_binary(V, utf8);
-s(V) -> list_to_binary(io_lib:format("~p", [V])).
-
-json(null) -> <<"null">>;
-json(I) when is_integer(I) -> integer_to_binary(I);
-json(B) when is_binary(B) -> [$", esc(B), $"];
-json([{K, _} | _] = L) when is_list(K) ->
-    [${, lists:join($,, [[json(list_to_binary(Key)), $:, json(V)] || {Key, V} <- L]), $}];
-json([]) -> <<"[]">>;
-json(L) when is_list(L) -> [$[, lists:join($,, [json(E) || E <- L]), $]].
-
-esc(B) -> [esc_c(C) || <<C>> <= B].
-esc_c($") -> <<"\\\"">>;
-esc_c($\\) -> <<"\\\\">>;
-esc_c(C) when C < 32 -> io_lib:format("\\u~4.16.0b", [C]);
-esc_c(C) -> C.

@@ -2,11 +2,12 @@
 %% loaded modules, funs, persistent terms, internal tables, allocated areas), as JSON, to check
 %% erlscope's section parsers against (test/unit/crashdump/corpus-sections.test.ts). Needs
 %% Debian's erlang-observer. The general/memory/process truth is /work/shared/tools/cdv_truth.erl.
-%% Usage: d=$(mktemp -d) && erlc -o $d test/support/cdv_sections.erl &&
+%% Usage: d=$(mktemp -d) && erlc -o $d test/support/cdv_json.erl test/support/cdv_sections.erl &&
 %%   for f in CORPUS/dumps/*.dump; do n=$(basename $f .dump);
 %%     erl -noshell -pa $d -run cdv_sections main $f test/fixtures/corpus-truth/$n.json; done
 -module(cdv_sections).
 -export([main/1]).
+-import(cdv_json, [s/1, json/1]).
 
 main([File, Out]) ->
     {ok, _} = crashdump_viewer:start_link(),
@@ -68,23 +69,3 @@ persistent_terms() ->
 
 etf(T) -> base64:encode(term_to_binary(T)).
 
-s(undefined) -> null;
-s(V) when is_list(V) -> try unicode:characters_to_binary(V) of B when is_binary(B) -> B; _ -> list_to_binary(io_lib:format("~p", [V])) catch _:_ -> list_to_binary(io_lib:format("~p", [V])) end;
-s(V) when is_binary(V) -> V;
-s(V) when is_integer(V) -> V;
-s(V) when is_atom(V) -> atom_to_binary(V, utf8);
-s(V) -> list_to_binary(io_lib:format("~p", [V])).
-
-json(null) -> <<"null">>;
-json(I) when is_integer(I) -> integer_to_binary(I);
-json(B) when is_binary(B) -> [$", esc(B), $"];
-json([{K, _} | _] = L) when is_list(K) ->
-    [${, lists:join($,, [[json(list_to_binary(Key)), $:, json(V)] || {Key, V} <- L]), $}];
-json([]) -> <<"[]">>;
-json(L) when is_list(L) -> [$[, lists:join($,, [json(E) || E <- L]), $]].
-
-esc(B) -> [esc_c(C) || <<C>> <= B].
-esc_c($") -> <<"\\\"">>;
-esc_c($\\) -> <<"\\\\">>;
-esc_c(C) when C < 32 -> io_lib:format("\\u~4.16.0b", [C]);
-esc_c(C) -> C.
