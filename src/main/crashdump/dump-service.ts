@@ -33,6 +33,8 @@ const RECENT_FILE = 'recent-dumps.json'
 export class DumpService {
   private seq = 0
   private entries = new Map<string, Entry>()
+  /** Writes that run after an open has answered (index cache, recent list): dispose waits for them. */
+  private pending = new Set<Promise<unknown>>()
 
   constructor(readonly opts: DumpServiceOptions) {}
 
@@ -54,7 +56,7 @@ export class DumpService {
     this.entries.set(id, entry)
     try {
       const file = await this.read(entry)
-      if (options.remember !== false) void this.remember(file).catch(() => undefined)
+      if (options.remember !== false) this.behind(this.remember(file))
       return entry.opened as DumpOpened
     } catch (error) {
       this.entries.delete(id)
@@ -126,11 +128,13 @@ export class DumpService {
         cacheDir,
         plainDir
       }).then(({ index, source, save }) => {
-        void save()
+        this.behind(save())
         return { index, source }
       })
     return new Promise((resolve, reject) => {
       const worker = new Worker(wp, { workerData: { path, cacheDir, plainDir } satisfies WorkerRequest })
+      // the worker writes the index cache after it answers: dispose waits for it to end
+      this.behind(new Promise((ended) => worker.once('exit', ended)))
       let settled = false
       const finish = (fn: () => void): void => {
         if (settled) return
@@ -220,7 +224,16 @@ export class DumpService {
     await rename(tmp, target)
   }
 
+  /** Runs a write in the background; its failure is not the user's concern, its end is dispose's. */
+  private behind(work: Promise<unknown>): void {
+    const p: Promise<unknown> = work.catch(() => undefined).finally(() => this.pending.delete(p))
+    this.pending.add(p)
+  }
+
   async dispose(): Promise<void> {
     for (const id of [...this.entries.keys()]) await this.close(id).catch(() => undefined)
+    const deadline = Date.now() + 30_000
+    while (this.pending.size > 0 && Date.now() < deadline)
+      await Promise.race([Promise.all([...this.pending]), new Promise((r) => setTimeout(r, 1000).unref())])
   }
 }

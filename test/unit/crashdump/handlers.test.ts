@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -101,6 +110,27 @@ describe('createDumpHandlers', () => {
 
   it.runIf(existsSync(builtWorker))('the same through the built worker thread', async () => {
     await scenario(builtWorker)
+  })
+
+  it('dispose waits for the index cache and the recent list written after the open answered', async () => {
+    // a file changed in the last seconds may still be written and is not cached: make it an old one
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    utimesSync(dump, hourAgo, hourAgo)
+    for (const workerPath of [undefined, ...(existsSync(builtWorker) ? [builtWorker] : [])]) {
+      const userDataDir = join(dir, `ud-dispose-${workerPath ? 'w' : 'p'}`)
+      const { handlers, dispose, grantPath } = createDumpHandlers({
+        emit: recorder().emit,
+        userDataDir,
+        workerPath
+      })
+      grantPath(dump)
+      await handlers['dump:open'](dump)
+      await dispose()
+      const cache = readdirSync(join(userDataDir, 'dump-index'))
+      expect(cache.length).toBeGreaterThan(0)
+      expect(cache.filter((f) => f.includes('tmp'))).toEqual([])
+      expect(readdirSync(userDataDir)).toContain('recent-dumps.json')
+    }
   })
 
   it('cancels an open in progress', async () => {
