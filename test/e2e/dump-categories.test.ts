@@ -4,42 +4,18 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeBrowser, dropFile, openApp, type AppHarness } from '../support/app-harness'
 import { writeDump, type Generated } from '../support/dump-writer'
+import { SELF, binaryHolder, etsOwner, stuckSender } from '../support/dump-culprits'
 
 /**
  * A registered ETS owner with a big table, a registered TCP sender whose peer never reads, and a
  * crowd of 3,000 processes spawned as timer:sleep/1, and a process holding 24 MiB of refc binaries.
  */
 const SCENARIO = `
-  Self = self(),
+  ${SELF}
   _Crowd = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 3000)],
-  Holder = spawn(fun() ->
-    Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 24)],
-    Self ! {ready, self()},
-    receive never -> Bins end
-  end),
-  register(erlscope_bin_holder, Holder),
-  receive {ready, Holder} -> ok end,
-  Owner = spawn(fun() ->
-    T = ets:new(erlscope_big_cache, [named_table, public, set]),
-    ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 30000)]),
-    Self ! {ready, self()},
-    receive stop -> ok end
-  end),
-  register(erlscope_cache_owner, Owner),
-  receive {ready, Owner} -> ok end,
-  {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
-  {ok, Port} = inet:port(L),
-  _Sink = spawn(fun() -> {ok, _} = gen_tcp:accept(L), receive never -> ok end end),
-  Sender = spawn(fun() ->
-    {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port, [binary, {active, false}, {sndbuf, 4096},
-                              {high_watermark, 64 * 1024 * 1024}]),
-    Bin = binary:copy(<<"x">>, 1024 * 1024),
-    [ok = gen_tcp:send(S, Bin) || _ <- lists:seq(1, 4)],
-    Self ! sent,
-    receive never -> ok end
-  end),
-  register(erlscope_stuck_sender, Sender),
-  receive sent -> ok end,
+  ${binaryHolder(24)}
+  ${etsOwner(30000)}
+  ${stuckSender(4)}
   erlang:halt("categories")
 `
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 import { writeDump, type Generated } from '../../support/dump-writer'
+import { SELF, binaryHolder, etsOwner, stuckSender } from '../../support/dump-culprits'
 
 /**
  * A dump written by a real erl with a large ETS table and a TCP socket whose peer never reads:
@@ -22,29 +23,9 @@ beforeAll(async () => {
   dump = await writeDump(
     dir,
     'categories',
-    `Self = self(),
-     Owner = spawn(fun() ->
-       T = ets:new(erlscope_big_cache, [named_table, public, set]),
-       ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 60000)]),
-       Self ! {ready, self()},
-       receive stop -> ok end
-     end),
-     register(erlscope_cache_owner, Owner),
-     receive {ready, Owner} -> ok end,
-     {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
-     {ok, Port} = inet:port(L),
-     Sink = spawn(fun() -> {ok, _} = gen_tcp:accept(L), receive never -> ok end end),
-     Sender = spawn(fun() ->
-       {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port, [binary, {active, false}, {sndbuf, 4096},
-                                 {high_watermark, 64 * 1024 * 1024}]),
-       Bin = binary:copy(<<"x">>, 1024 * 1024),
-       [ok = gen_tcp:send(S, Bin) || _ <- lists:seq(1, 6)],
-       Self ! sent,
-       receive never -> ok end
-     end),
-     register(erlscope_stuck_sender, Sender),
-     receive sent -> ok end,
-     Sink =/= undefined,
+    `${SELF}
+     ${etsOwner(60000)}
+     ${stuckSender(6)}
      erlang:halt("categories")`
   )
   crowd = await writeDump(
@@ -58,14 +39,8 @@ beforeAll(async () => {
   binaries = await writeDump(
     dir,
     'binaries',
-    `Self = self(),
-     Holder = spawn(fun() ->
-       Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 40)],
-       Self ! {ready, self()},
-       receive never -> Bins end
-     end),
-     register(erlscope_bin_holder, Holder),
-     receive {ready, Holder} -> ok end,
+    `${SELF}
+     ${binaryHolder(40)}
      erlang:halt("binaries")`
   )
 }, 120_000)

@@ -7,6 +7,7 @@ import { DumpFile } from '../../../src/main/crashdump/dump-file'
 import { indexDumpFile } from '../../../src/main/crashdump/indexer'
 import { runCli } from '../../support/cli-runner'
 import { writeDump, type Generated } from '../../support/dump-writer'
+import { SELF, atomLeakTo, binaryHolder, etsOwner, stuckSender } from '../../support/dump-culprits'
 
 /**
  * Dumps written by a real erl seeded with one problem each: an atom leak near the `+t` limit, an
@@ -90,38 +91,12 @@ beforeAll(async () => {
   culprits = await writeDump(
     dir,
     'culprits',
-    `Self = self(),
+    `${SELF}
      _Crowd = [spawn(timer, sleep, [infinity]) || _ <- lists:seq(1, 3000)],
-     Holder = spawn(fun() ->
-       Bins = [binary:copy(<<I>>, 1024 * 1024) || I <- lists:seq(1, 8)],
-       Self ! {ready, self()},
-       receive never -> Bins end
-     end),
-     register(erlscope_bin_holder, Holder),
-     receive {ready, Holder} -> ok end,
-     Owner = spawn(fun() ->
-       T = ets:new(erlscope_big_cache, [named_table, public, set]),
-       ets:insert(T, [{I, lists:seq(1, 40)} || I <- lists:seq(1, 60000)]),
-       Self ! {ready, self()},
-       receive stop -> ok end
-     end),
-     register(erlscope_cache_owner, Owner),
-     receive {ready, Owner} -> ok end,
-     {ok, L} = gen_tcp:listen(0, [binary, {active, false}, {recbuf, 4096}, {ip, {127, 0, 0, 1}}]),
-     {ok, Port} = inet:port(L),
-     _Sink = spawn(fun() -> {ok, _} = gen_tcp:accept(L), receive never -> ok end end),
-     Sender = spawn(fun() ->
-       {ok, S} = gen_tcp:connect({127, 0, 0, 1}, Port, [binary, {active, false}, {sndbuf, 4096},
-                                 {high_watermark, 64 * 1024 * 1024}]),
-       Bin = binary:copy(<<"x">>, 1024 * 1024),
-       [ok = gen_tcp:send(S, Bin) || _ <- lists:seq(1, 4)],
-       Self ! sent,
-       receive never -> ok end
-     end),
-     register(erlscope_stuck_sender, Sender),
-     receive sent -> ok end,
-     Start = erlang:system_info(atom_count),
-     [list_to_atom("erlscope_leak_" ++ integer_to_list(I)) || I <- lists:seq(1, 17000 - Start)],
+     ${binaryHolder(8)}
+     ${etsOwner(60000)}
+     ${stuckSender(4)}
+     ${atomLeakTo(17000)}
      erlang:halt("culprits")`,
     {},
     ['+t', String(ATOM_LIMIT)]
