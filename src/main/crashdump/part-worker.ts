@@ -4,9 +4,8 @@
  * progress after every read.
  */
 import { parentPort } from 'node:worker_threads'
-import { AppError } from '../app-error'
 import { indexPart, partTransferList } from './part-index'
-import type { PartReply, PartRequest } from './worker-protocol'
+import { errorReply, type PartReply, type PartRequest } from './worker-protocol'
 
 /** The read buffers, reused from one part to the next. */
 const buffers: Buffer[] = []
@@ -21,13 +20,7 @@ async function run(port: NonNullable<typeof parentPort>, req: PartRequest): Prom
     })
     post({ type: 'done', part }, partTransferList(part))
   } catch (error) {
-    if (error instanceof AppError) post({ type: 'error', code: error.code, message: error.message })
-    else
-      post({
-        type: 'error',
-        code: 'dump_io',
-        message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
-      })
+    post(errorReply(error))
   }
 }
 

@@ -1,5 +1,6 @@
 /** Messages between the dump service and the indexer worker thread, and the part workers. */
 import type { ErrorCode } from '../../shared/errors'
+import { AppError } from '../app-error'
 import type { DumpIndex } from './dump-index'
 import type { DumpSource } from './open-dump'
 import type { PartIndex } from './part-index'
@@ -15,7 +16,7 @@ export interface WorkerRequest {
 export type WorkerReply =
   | { type: 'progress'; phase: 'decompressing' | 'indexing'; bytesRead: number; totalBytes: number }
   | { type: 'done'; index: DumpIndex; source: DumpSource }
-  | { type: 'error'; code: ErrorCode; message: string }
+  | ErrorReply
 
 /** What a part worker (`part-worker.ts`, `out/main/dump-part-worker.js`) indexes. */
 export interface PartRequest {
@@ -26,6 +27,17 @@ export interface PartRequest {
 }
 
 export type PartReply =
-  | { type: 'progress'; bytesRead: number }
-  | { type: 'done'; part: PartIndex }
-  | { type: 'error'; code: ErrorCode; message: string }
+  { type: 'progress'; bytesRead: number } | { type: 'done'; part: PartIndex } | ErrorReply
+
+export interface ErrorReply {
+  type: 'error'
+  code: ErrorCode
+  message: string
+}
+
+/** A failure in a worker as its reply: an AppError keeps its code, anything else is `dump_io`. */
+export function errorReply(error: unknown): ErrorReply {
+  if (error instanceof AppError) return { type: 'error', code: error.code, message: error.message }
+  const message = error instanceof Error ? error.message : String(error)
+  return { type: 'error', code: 'dump_io', message: `The dump reader failed: ${message}` }
+}

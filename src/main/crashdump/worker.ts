@@ -3,10 +3,9 @@
  * folder when needed, indexes the dump (or loads its cached index) and posts progress.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { AppError } from '../app-error'
 import { transferList } from './dump-index'
 import { openDump } from './open-dump'
-import type { WorkerReply, WorkerRequest } from './worker-protocol'
+import { errorReply, type WorkerReply, type WorkerRequest } from './worker-protocol'
 
 async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Promise<void> {
   const post = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
@@ -31,13 +30,7 @@ async function run(port: NonNullable<typeof parentPort>, req: WorkerRequest): Pr
     // the cache entry was encoded before the transfer; the thread ends once it is written
     await save()
   } catch (error) {
-    if (error instanceof AppError) post({ type: 'error', code: error.code, message: error.message })
-    else
-      post({
-        type: 'error',
-        code: 'dump_io',
-        message: `The dump reader failed: ${error instanceof Error ? error.message : String(error)}`
-      })
+    post(errorReply(error))
   } finally {
     port.close()
   }
