@@ -251,10 +251,7 @@ describe('bad input in the GUI: clear errors, nothing lost, strings stay text', 
       expect(await note.innerText()).toContain(`Something answered on localhost:${port} but it is not EPMD`)
       expect(await note.innerText()).not.toContain('SSH')
       expect(await page.locator(`${dialog} :text("EPMD lists no nodes")`).count()).toBe(0)
-      await app.screenshot('bad-input-not-epmd')
-      await page.setViewportSize({ width: 1024, height: 640 })
-      await app.screenshot('bad-input-not-epmd-1024')
-      await page.setViewportSize({ width: 1440, height: 900 })
+      await app.screenshots('bad-input-not-epmd')
       await page.click(`${dialog} footer button:has-text("Cancel")`)
     } finally {
       if (before === undefined) delete process.env.ERL_EPMD_PORT

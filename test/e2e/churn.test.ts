@@ -14,15 +14,6 @@ describe('churn leads to the spawn storm (real erl, real Chromium)', () => {
   let node: ErlNode
   let app: AppHarness
 
-  async function shots(name: string): Promise<void> {
-    await app.screenshot(name)
-    await app.page.setViewportSize({ width: 1024, height: 640 })
-    await app.page.waitForTimeout(400)
-    await app.screenshot(`${name}-1024x640`)
-    await app.page.setViewportSize({ width: 1440, height: 900 })
-    await app.page.waitForTimeout(400)
-  }
-
   beforeAll(async () => {
     node = await startNode()
     await seedSpawnStorm(node)
@@ -61,7 +52,7 @@ describe('churn leads to the spawn storm (real erl, real Chromium)', () => {
     await expect
       .poll(() => page.locator('[data-testid=churn-by-parent] .row').first().innerText(), { timeout: 30_000 })
       .toContain(STORM.spawner)
-    await shots('live-churn-storm')
+    await app.screenshots('live-churn-storm')
   })
 
   it('clicking the initial call opens Processes keeping to that group; the chip clears it', async () => {
@@ -80,7 +71,7 @@ describe('churn leads to the spawn storm (real erl, real Chromium)', () => {
     )
     // the text filter stays free for the user
     expect(await page.locator('[data-testid=processes] .filter').inputValue()).toBe('')
-    await shots('live-processes-churn-group')
+    await app.screenshots('live-processes-churn-group')
     await page.click('[data-testid=process-group-filter] [data-action=clear-group]')
     expect(await page.locator('[data-testid=process-group-filter]').count()).toBe(0)
     await expect

@@ -53,10 +53,7 @@ describe('connect dialog: a route through a real SSH hop', () => {
     await dialog.locator('.kind', { hasText: 'SSH hops' }).click()
     await dialog.locator('input[name=ssh-hops]').fill(`root@127.0.0.1:${sshd.port}`)
     await dialog.locator('input[name=ssh-key]').fill(key.privatePath)
-    await app.screenshot('route-connect-ssh-1440x900')
-    await page.setViewportSize({ width: 1024, height: 640 })
-    await app.screenshot('route-connect-ssh-1024x640')
-    await page.setViewportSize({ width: 1440, height: 900 })
+    await app.screenshots('route-connect-ssh')
   })
 
   it('asks the host key in main’s dialog, the passphrase in the window, and connects through the hop', async () => {
@@ -80,9 +77,6 @@ describe('connect dialog: a route through a real SSH hop', () => {
 
     const route = page.locator('[data-testid=session-route]')
     expect(await route.innerText()).toBe(`SSH root@127.0.0.1:${sshd.port}`)
-    await app.screenshot('route-connected-status-1440x900')
-    await page.setViewportSize({ width: 1024, height: 640 })
-    await app.screenshot('route-connected-status-1024x640')
-    await page.setViewportSize({ width: 1440, height: 900 })
+    await app.screenshots('route-connected-status')
   })
 })

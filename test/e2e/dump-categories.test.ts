@@ -36,13 +36,6 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
   })
 
   const dumpTab = (tab: string): string => `[data-testid=dump-tabs] [data-tab=${tab}]`
-  const both = async (name: string): Promise<void> => {
-    const { page } = app
-    await page.setViewportSize({ width: 1024, height: 640 })
-    await app.screenshot(`${name}-1024`)
-    await page.setViewportSize({ width: 1440, height: 900 })
-    await app.screenshot(`${name}-1440`)
-  }
 
   it('Summary: processes grouped by how they were spawned, the crowd named in the findings', async () => {
     const { page } = app
@@ -56,7 +49,7 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
     const first = calls.locator('tbody tr').first()
     expect(await first.getAttribute('data-call')).toBe('timer:sleep/1')
     expect(await first.innerText()).toContain('3,000')
-    await both('dump-summary-findings')
+    await app.screenshots('dump-summary-findings')
     for (const [width, height] of [
       [1024, 640],
       [1440, 900]
@@ -106,7 +99,7 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
     expect(await ets.locator('.toolbar').innerText()).toMatch(
       /tables hold [\d.]+ MiB of [\d.]+ MiB ets memory \(\d+ %\)/
     )
-    await both('dump-ets-owners')
+    await app.screenshots('dump-ets-owners')
     // the owner's pid opens that process
     await first.locator('.pid-link').click()
     await expect
@@ -123,6 +116,6 @@ describe('dump ETS and ports with owner names (real erl dump, real Chromium)', (
     await expect.poll(() => first.innerText()).toContain('erlscope_stuck_sender')
     expect(await first.innerText()).toContain('tcp_inet')
     expect(await first.innerText()).toMatch(/MiB/)
-    await both('dump-ports-owners')
+    await app.screenshots('dump-ports-owners')
   })
 })

@@ -88,10 +88,6 @@ describe("the dump process table shows proc_lib's '$initial_call' (real erl dump
         `{rabbit_amqqueue_process,{resource,<<"/">>,queue,<<"${queue}">>}}`
       )
     }
-    await app.screenshot('dump-processes-initial-call')
-    const size = page.viewportSize()
-    await page.setViewportSize({ width: 1024, height: 640 })
-    await app.screenshot('dump-processes-initial-call-1024')
-    if (size) await page.setViewportSize(size)
+    await app.screenshots('dump-processes-initial-call')
   })
 })

@@ -19,16 +19,6 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
   let app: AppHarness
   const userDataDir = mkdtempSync(join(tmpdir(), 'erlscope-e2e-categories-'))
 
-  /** Saves the view at 1440x900 and at 1024x640. */
-  async function shots(name: string): Promise<void> {
-    await app.screenshot(name)
-    await app.page.setViewportSize({ width: 1024, height: 640 })
-    await app.page.waitForTimeout(300)
-    await app.screenshot(`${name}-1024x640`)
-    await app.page.setViewportSize({ width: 1440, height: 900 })
-    await app.page.waitForTimeout(300)
-  }
-
   beforeAll(async () => {
     node = await startNode()
     await Promise.all([
@@ -58,7 +48,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     const { page } = app
     await page.click('.main-tabs [data-tab=memory]')
     await page.waitForSelector('[data-category=ets] .badge', { timeout: 30_000 })
-    await shots('live-memory-categories')
+    await app.screenshots('live-memory-categories')
     await page.click('[data-explain=ets]')
     await page.waitForSelector('[data-testid=ets-view] [data-sort=growth].on')
     await expect
@@ -68,7 +58,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     expect(first).toContain(CULPRITS.etsOwner)
     expect(first).toMatch(/\+[\d.]+ (KiB|MiB)/)
     expect(await page.locator('[data-testid=ets-summary]').innerText()).toMatch(/of erlang:memory\(ets\)/)
-    await shots('live-ets')
+    await app.screenshots('live-ets')
   })
 
   it('previews at most 50 objects of the table, only when asked', async () => {
@@ -80,7 +70,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await page.waitForSelector('[data-testid=ets-preview] li')
     expect(await page.locator('[data-testid=ets-preview] li').count()).toBe(50)
     expect(await page.locator('[data-testid=ets-preview] li').first().innerText()).toMatch(/^\{\d+,\[1,2,3/)
-    await shots('live-ets-preview')
+    await app.screenshots('live-ets-preview')
   })
 
   it('system leads to the TCP socket whose peer never reads', async () => {
@@ -98,7 +88,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await page.locator('[data-testid=ports-view] .row').first().click()
     await page.waitForSelector('[data-testid=port-detail]')
     expect(await page.locator('[data-testid=port-detail]').innerText()).toMatch(/its peer has not taken/)
-    await shots('live-ports')
+    await app.screenshots('live-ports')
   })
 
   it('the binary-leak check explains itself first, then names the process GC frees', async () => {
@@ -109,13 +99,13 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     expect(await page.locator('[data-testid=binleak-explained]').innerText()).toMatch(
       /garbage-collects every process/
     )
-    await shots('live-binleak-consent')
+    await app.screenshots('live-binleak-consent')
     await page.click('[data-action=binleak-confirm]')
     await page.waitForSelector('[data-testid=binleak-summary]', { timeout: 60_000 })
     const first = await page.locator('[data-testid=binaries-view] .row').first().innerText()
     expect(first).toContain(CULPRITS.binLeaker)
     expect(first).toMatch(/32\.0 MiB/)
-    await shots('live-binleak')
+    await app.screenshots('live-binleak')
   })
 
   it('atoms show the count against the limit and its growth', async () => {
@@ -132,7 +122,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await expect
       .poll(() => page.locator('[data-testid=atom-growth] .value').innerText(), { timeout: 20_000 })
       .toMatch(/^\+[\d,]+\/min/)
-    await shots('live-atoms')
+    await app.screenshots('live-atoms')
   })
 
   it('churn names the spawner', async () => {
@@ -161,7 +151,7 @@ describe('memory categories lead to their culprits (real erl, real Chromium)', (
     await expect
       .poll(() => page.locator('[data-testid=scheduler-usage]').innerText(), { timeout: 20_000 })
       .toMatch(/normal \d+%/)
-    await shots('live-churn')
+    await app.screenshots('live-churn')
   })
 
   it('an owner opens Processes filtered on its pid', async () => {

@@ -22,6 +22,11 @@ export interface AppHarness {
   registerFilePath(name: string, path: string): Promise<void>
   /** Saves a PNG; throws when the renderer has thrown an uncaught exception since the last check. */
   screenshot(name: string): Promise<string>
+  /**
+   * Saves the window at 1440x900 as `name` and at 1024x640 as `name-1024x640` (after scrolling
+   * `smallShows` into view, if given), then gives the window back the size it had.
+   */
+  screenshots(name: string, options?: { smallShows?: string }): Promise<{ large: string; small: string }>
   /** Stops the page and the services (keeps userDataDir unless told to remove it); throws when the renderer threw. */
   close(options?: { keepUserData?: boolean }): Promise<void>
 }
@@ -144,7 +149,7 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
   await page.goto(server.url)
   await page.waitForSelector('.shell')
 
-  return {
+  const harness: AppHarness = {
     page,
     services,
     userDataDir,
@@ -164,6 +169,21 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
       await page.screenshot({ path: file })
       return file
     },
+    async screenshots(name, { smallShows } = {}) {
+      const size = page.viewportSize() ?? { width: 1440, height: 900 }
+      const resize = async (width: number, height: number): Promise<void> => {
+        await page.setViewportSize({ width, height })
+        // let the layout and the charts settle at the new size
+        await page.waitForTimeout(400)
+      }
+      await resize(1440, 900)
+      const large = await harness.screenshot(name)
+      await resize(1024, 640)
+      if (smallShows) await page.locator(smallShows).first().scrollIntoViewIfNeeded()
+      const small = await harness.screenshot(`${name}-1024x640`)
+      await resize(size.width, size.height)
+      return { large, small }
+    },
     async close({ keepUserData = false } = {}) {
       try {
         await context.close()
@@ -177,6 +197,7 @@ export async function openApp(options: HarnessOptions = {}): Promise<AppHarness>
       }
     }
   }
+  return harness
 }
 
 /** Drops a real file on the page the way a user drags one from the file manager. */
