@@ -49,9 +49,10 @@ export async function seedBinHolder(node: ErlNode, count = 64, size = 256 * 1024
     ok`)
 }
 
-export async function seedChurner(node: ErlNode, perTick = 20): Promise<void> {
+/** Starts SEEDED.churner: `perTick` workers every 10 ms, each living `lifeMs`. */
+export async function seedChurner(node: ErlNode, perTick = 20, lifeMs = 30): Promise<void> {
   await node.eval(`
-    P = spawn(fun F() -> [spawn(fun() -> timer:sleep(30) end) || _ <- lists:seq(1, ${perTick})], timer:sleep(10), F() end),
+    P = spawn(fun F() -> [spawn(fun() -> timer:sleep(${lifeMs}) end) || _ <- lists:seq(1, ${perTick})], timer:sleep(10), F() end),
     register(${SEEDED.churner}, P),
     ok`)
 }

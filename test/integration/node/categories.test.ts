@@ -53,7 +53,8 @@ describe('category views on a seeded node', () => {
       seedBinLeak(node),
       seedBinHolder(node),
       seedAtomLeak(node),
-      seedChurner(node),
+      // workers that live 300 ms: newborns are still alive at the end of a window on a loaded machine
+      seedChurner(node, 20, 300),
       seedRabbitQueues(node)
     ])
     dir = mkdtempSync(join(tmpdir(), 'erlscope-categories-'))
