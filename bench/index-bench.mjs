@@ -11,7 +11,7 @@
 // Dumps are written once by `erl` into bench/results/ (gitignored), the same files as dump-bench.
 // Prints figures and ratios; asserts only that every thread count gives the same report.
 import { spawnSync } from 'node:child_process'
-import { existsSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -38,6 +38,7 @@ function generate(name, procs, listLen) {
   const file = join(results, `${name}.dump`)
   if (existsSync(file) && statSync(file).size > 0) return file
   console.log(`generating ${file} (${procs} processes) ...`)
+  mkdirSync(results, { recursive: true })
   const expr = `Ps = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, ${procs})],
     _ = [P ! {data, N, lists:seq(1, ${listLen})} || {N, P} <- lists:zip(lists:seq(1, length(Ps)), Ps)],
     timer:sleep(1000), erlang:halt("erlscope bench: ${procs} processes")`
