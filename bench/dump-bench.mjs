@@ -18,6 +18,7 @@
 // (without network: script/erl_crashdump_analyzer.sh of a github.com/ferd/recon checkout).
 // Each command's wall time, cpu time (user + system, children included) and maxRSS are printed:
 // on a shared machine, run it a few times and read the spread.
+import { benchDump, results } from './bench-dumps.mjs'
 import { spawnSync } from 'node:child_process'
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,7 +27,6 @@ import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
-const results = join(here, 'results')
 const cli = join(root, 'out', 'main', 'cli.js')
 const args = new Set(process.argv.slice(2))
 const RECON_URL = 'https://raw.githubusercontent.com/ferd/recon/master/script/erl_crashdump_analyzer.sh'
@@ -34,24 +34,6 @@ const RECON_URL = 'https://raw.githubusercontent.com/ferd/recon/master/script/er
 if (!existsSync(cli)) {
   console.error('dump-bench: build first (npm run build): out/main/cli.js is missing')
   process.exit(1)
-}
-
-function generate(name, procs, listLen) {
-  const file = join(results, `${name}.dump`)
-  if (existsSync(file) && statSync(file).size > 0) return file
-  console.log(`generating ${file} (${procs} processes) ...`)
-  // every process keeps one message (a tuple with a list) in its mailbox: heap data to skip
-  const expr = `Ps = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, ${procs})],
-    _ = [P ! {data, N, lists:seq(1, ${listLen})} || {N, P} <- lists:zip(lists:seq(1, length(Ps)), Ps)],
-    timer:sleep(1000), erlang:halt("erlscope bench: ${procs} processes")`
-  spawnSync('erl', ['+P', String(procs * 2 + 1000), '-noshell', '-eval', expr], {
-    env: { ...process.env, ERL_CRASH_DUMP: file, ERL_CRASH_DUMP_SECONDS: '3600' },
-    stdio: 'inherit'
-  })
-  // the index cache skips files modified in the last 2 s (they may still be being written)
-  const wait = statSync(file).mtimeMs + 2500 - Date.now()
-  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait)
-  return file
 }
 
 /** Wall time and maxRSS of one command; its stdout is kept (`out`) so the bench can check it. */
@@ -211,8 +193,8 @@ function bench(file, procs) {
   }
 }
 
-const out = [bench(generate('dump-100k', 100_000, 60), 100_000)]
-if (args.has('--1m')) out.push(bench(generate('dump-1m', 1_000_000, 10), 1_000_000))
+const out = [bench(benchDump('dump-100k', 100_000, 60), 100_000)]
+if (args.has('--1m')) out.push(bench(benchDump('dump-1m', 1_000_000, 10), 1_000_000))
 if (out.length === 2) {
   // flat: ten times the rows and the JSON, about the same memory over listing one row
   const [small, big] = out.map((r) => r.json)

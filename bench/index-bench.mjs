@@ -10,15 +10,15 @@
 //       node bench/index-bench.mjs --runs 5 --workers 4       (N, default: the indexer's own choice)
 // Dumps are written once by `erl` into bench/results/ (gitignored), the same files as dump-bench.
 // Prints figures and ratios; asserts only that every thread count gives the same report.
+import { benchDump, results } from './bench-dumps.mjs'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, '..')
-const results = join(here, 'results')
 const cli = join(root, 'out', 'main', 'cli.js')
 const partWorker = join(root, 'out', 'main', 'dump-part-worker.js')
 const argv = process.argv.slice(2)
@@ -32,21 +32,6 @@ const N = opt('--workers', Math.min(availableParallelism(), 8))
 if (!existsSync(cli) || !existsSync(partWorker)) {
   console.error('index-bench: build first (npm run build): out/main/cli.js or dump-part-worker.js is missing')
   process.exit(1)
-}
-
-function generate(name, procs, listLen) {
-  const file = join(results, `${name}.dump`)
-  if (existsSync(file) && statSync(file).size > 0) return file
-  console.log(`generating ${file} (${procs} processes) ...`)
-  mkdirSync(results, { recursive: true })
-  const expr = `Ps = [spawn(fun() -> receive stop -> ok end end) || _ <- lists:seq(1, ${procs})],
-    _ = [P ! {data, N, lists:seq(1, ${listLen})} || {N, P} <- lists:zip(lists:seq(1, length(Ps)), Ps)],
-    timer:sleep(1000), erlang:halt("erlscope bench: ${procs} processes")`
-  spawnSync('erl', ['+P', String(procs * 2 + 1000), '-noshell', '-eval', expr], {
-    env: { ...process.env, ERL_CRASH_DUMP: file, ERL_CRASH_DUMP_SECONDS: '3600' },
-    stdio: 'inherit'
-  })
-  return file
 }
 
 /** Runs `node args`, returns wall s, CPU s (user + sys, every thread), maxRSS MB and stdout. */
@@ -172,6 +157,6 @@ function bench(file) {
   return { file, size, runs: RUNS, workers: N, scanCpuS: scanCpu, rows: out }
 }
 
-const done = [bench(generate('dump-100k', 100_000, 60))]
-if (argv.includes('--1m')) done.push(bench(generate('dump-1m', 1_000_000, 10)))
+const done = [bench(benchDump('dump-100k', 100_000, 60))]
+if (argv.includes('--1m')) done.push(bench(benchDump('dump-1m', 1_000_000, 10)))
 writeFileSync(join(results, 'index-bench.json'), JSON.stringify(done, null, 2))
