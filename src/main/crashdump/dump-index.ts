@@ -35,19 +35,22 @@ export interface ProcColumns {
   strings: string[]
 }
 
-export interface DumpIndex {
-  path: string
-  size: number
-  /** The version in `=erl_crash_dump:0.5`. */
-  version: string
+/** Listed (non-process) sections, columnar: tag codes into `tags`, byte offsets, ids. */
+export interface SectionColumns {
   tags: string[]
-  /** Non-process sections, columnar. */
   count: number
   tag: Uint16Array
   offset: Float64Array
   body: Float64Array
   end: Float64Array
   id: (string | null)[]
+}
+
+export interface DumpIndex extends SectionColumns {
+  path: string
+  size: number
+  /** The version in `=erl_crash_dump:0.5`. */
+  version: string
   procs: ProcColumns
   /** Every `proc*` section counted by tag (they are not listed one by one). */
   procFamilyCounts: Record<string, number>

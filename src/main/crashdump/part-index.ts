@@ -4,24 +4,17 @@
  * the parts into the index one pass over the whole file gives.
  */
 import { open } from 'node:fs/promises'
-import type { ProcColumns } from './dump-index'
+import type { ProcColumns, SectionColumns } from './dump-index'
 import type { FamilyLogData } from './family-log'
 import { IndexBuilder, ioError, scanRange, type RangeScanOptions } from './indexer'
 
-export interface PartIndex {
+/** Listed sections carry tag codes into this part's own `tags`. */
+export interface PartIndex extends SectionColumns {
   from: number
   /** Where reading stopped: the part's end, or earlier when the file was shorter. */
   to: number
   /** Only the first part has one. */
   version: string
-  /** Listed sections, tag codes into this part's `tags`. */
-  tags: string[]
-  count: number
-  tag: Uint16Array
-  offset: Float64Array
-  body: Float64Array
-  end: Float64Array
-  id: (string | null)[]
   /** The part's `=proc:` rows, string codes into this part's `procs.strings`. */
   procs: Omit<ProcColumns, 'extraOff' | 'extraEnd' | 'scattered'>
   family: FamilyLogData
