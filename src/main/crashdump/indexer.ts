@@ -6,7 +6,7 @@
  */
 import { open, stat, type FileHandle } from 'node:fs/promises'
 import { AppError } from '../app-error'
-import { PROC_FAMILY, type DumpIndex, type ProcColumns } from './dump-index'
+import { PROC_FAMILY, type DumpIndex, type ProcColumns, type SectionColumns } from './dump-index'
 import { FamilyLog } from './family-log'
 import type { PartIndex } from './part-index'
 import { canonicalStrings } from './proc-strings'
@@ -629,19 +629,27 @@ export class IndexBuilder {
       path,
       size,
       version: this.version,
-      tags: this.tags,
-      count: this.count,
-      tag: this.tag.slice(0, this.count),
-      offset: this.offset.slice(0, this.count),
-      body: this.body.slice(0, this.count),
-      end: this.end.slice(0, this.count),
-      id: this.ids,
+      ...this.sectionColumns(),
       procs,
       procFamilyCounts: Object.fromEntries(this.familyCounts()),
       hasEnd: this.hasEnd,
       abortReason: this.abortReason,
       lastSection,
       indexMs
+    }
+  }
+
+  /** The listed sections so far, trimmed to their count. */
+  private sectionColumns(): SectionColumns {
+    const n = this.count
+    return {
+      tags: this.tags,
+      count: n,
+      tag: this.tag.slice(0, n),
+      offset: this.offset.slice(0, n),
+      body: this.body.slice(0, n),
+      end: this.end.slice(0, n),
+      id: this.ids
     }
   }
 
@@ -653,13 +661,7 @@ export class IndexBuilder {
       from,
       to,
       version: this.version,
-      tags: this.tags,
-      count: this.count,
-      tag: this.tag.slice(0, this.count),
-      offset: this.offset.slice(0, this.count),
-      body: this.body.slice(0, this.count),
-      end: this.end.slice(0, this.count),
-      id: this.ids,
+      ...this.sectionColumns(),
       procs,
       family: (this.familyLog as FamilyLog).data(),
       familyCounts: this.familyCounts(),
